@@ -1,0 +1,77 @@
+"""cmsgraph: CMS Family activity reports as a queryable, publishable RDF knowledge graph.
+
+The public API is small and typed; the command line calls it and nothing else::
+
+    >>> import cmsgraph
+    >>> result = cmsgraph.build(store="/tmp/store")          # doctest: +SKIP
+    >>> cmsgraph.query("funders", store="/tmp/store").values()[:1]  # doctest: +SKIP
+    [('3.1', 'UNEP Regional Office for Europe')]
+
+Importing the package does no work: names are loaded on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    CmsGraphError,
+    InputError,
+    QueryError,
+    RemoteError,
+    StoreError,
+    ValidationError,
+)
+
+if TYPE_CHECKING:
+    from .build import BuildResult, build
+    from .gazetteer import Gazetteer, load_gazetteer
+    from .link import link_report
+    from .parse import parse_file, parse_text
+    from .query import NamedQuery, named_queries, query
+    from .results import ResultTable
+
+__all__ = [
+    "BuildResult",
+    "CmsGraphError",
+    "Gazetteer",
+    "InputError",
+    "NamedQuery",
+    "QueryError",
+    "RemoteError",
+    "ResultTable",
+    "StoreError",
+    "ValidationError",
+    "build",
+    "link_report",
+    "load_gazetteer",
+    "named_queries",
+    "parse_file",
+    "parse_text",
+    "query",
+]
+
+_LAZY = {
+    "BuildResult": "build",
+    "build": "build",
+    "Gazetteer": "gazetteer",
+    "load_gazetteer": "gazetteer",
+    "link_report": "link",
+    "parse_file": "parse",
+    "parse_text": "parse",
+    "NamedQuery": "query",
+    "named_queries": "query",
+    "query": "query",
+    "ResultTable": "results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("cmsgraph")
+    raise AttributeError(f"module 'cmsgraph' has no attribute {name!r}")

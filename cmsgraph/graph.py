@@ -1,0 +1,340 @@
+"""Linked records -> RDF quads.
+
+Each source document gets a named graph of its own (its report, entries, activity
+areas and what its rows cite); the gazetteer's entities and the ontology each live in
+a graph of their own. Every link from an entry (cites, funded by, involves, partner
+...) is restated by a ``cmsg:Mention`` node that says which cell and which text it
+was read from, so any answer can be traced to the row of the report.
+
+Quads are built with pyoxigraph terms: they load straight into the store and
+serialise without going through rdflib.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePath
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from . import namespaces as ns
+from .gazetteer import Gazetteer
+from .model import Entity, Field, LinkedEntry, LinkedReport, Role
+
+__all__ = ["entity_quads", "entity_types", "report_quads"]
+
+_RDF_TYPE = NamedNode(ns.RDF + "type")
+_XSD_STRING = NamedNode(ns.XSD + "string")
+
+
+def _n(prefix: str, local: str) -> NamedNode:
+    return NamedNode(prefix + local)
+
+
+PREDICATE_BY_ROLE: dict[Role, NamedNode] = {
+    Role.FUNDER: _n(ns.CMSG, "fundedBy"),
+    Role.FUNDING_CHANNEL: _n(ns.CMSG, "fundingChannel"),
+    Role.PARTNER: _n(ns.CMSG, "hasPartner"),
+    Role.INSTRUMENT: _n(ns.CMSG, "involvesInstrument"),
+    Role.CONVENTION: _n(ns.CMSG, "involvesConvention"),
+    Role.BODY: _n(ns.CMSG, "involvesBody"),
+    Role.MEETING: _n(ns.CMSG, "mentionsMeeting"),
+    Role.COUNTRY: _n(ns.CMSG, "mentionsCountry"),
+    Role.PROGRAMME: _n(ns.CMSG, "mentionsProgramme"),
+    Role.CONCEPT: _n(ns.CMSG, "mentionsConcept"),
+    Role.REGION: _n(ns.CMSG, "mentionsRegion"),
+}
+_CLASSES_BY_TYPE: dict[str, tuple[NamedNode, ...]] = {
+    "Convention": (_n(ns.CMSG, "Convention"),),
+    "Agreement": (_n(ns.CMSG, "Agreement"), _n(ns.CMSG, "Instrument")),
+    "MoU": (_n(ns.CMSG, "MemorandumOfUnderstanding"), _n(ns.CMSG, "Instrument")),
+    "Organisation": (_n(ns.ORG, "Organization"), _n(ns.FOAF, "Organization")),
+    "Body": (_n(ns.CMSG, "Body"), _n(ns.ORG, "Organization")),
+    "Meeting": (_n(ns.CMSG, "Meeting"), _n(ns.SCHEMA, "Event")),
+    "Programme": (_n(ns.CMSG, "Programme"),),
+    "Concept": (_n(ns.SKOS, "Concept"),),
+    "Region": (_n(ns.CMSG, "Region"), _n(ns.DCT, "Location")),
+    "Country": (_n(ns.CMSG, "Country"), _n(ns.DCT, "Location"), _n(ns.SCHEMA, "Country")),
+}
+_TERMS = {"short": "ShortTerm", "medium": "MediumTerm", "long": "LongTerm"}
+_RESOURCE_KINDS = {
+    "core-budget": "CoreBudget",
+    "voluntary-contribution": "VoluntaryContribution",
+    "staff-time": "StaffTime",
+    "pending-budget-decision": "PendingBudgetDecision",
+}
+_STATUS_PROPERTY = {"progress": "progressText", "plan": "planText"}
+
+
+def entity_types(entity_type: str) -> tuple[NamedNode, ...]:
+    return _CLASSES_BY_TYPE[entity_type]
+
+
+def _text(value: str) -> Literal:
+    return Literal(value)
+
+
+def _typed(value: str, datatype: str) -> Literal:
+    return Literal(value, datatype=NamedNode(ns.XSD + datatype))
+
+
+class _Quads:
+    """Collects quads of one named graph, in order."""
+
+    def __init__(self, graph: str) -> None:
+        self.graph = NamedNode(graph)
+        self.quads: list[Quad] = []
+
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.quads.append(Quad(s, p, o, self.graph))
+
+    def types(self, s: NamedNode, *classes: NamedNode) -> None:
+        for c in classes:
+            self.add(s, _RDF_TYPE, c)
+
+    def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
+        if value:
+            self.add(s, p, _text(value))
+
+
+def entity_quads(gazetteer: Gazetteer, iris: ns.Iris) -> list[Quad]:
+    """The gazetteer graph: every entity with its types, labels and identifiers."""
+    out = _Quads(iris.gazetteer_graph)
+    for entity in sorted(gazetteer.entities.values(), key=lambda e: (e.type, e.id)):
+        _entity(out, entity, gazetteer, iris)
+    return out.quads
+
+
+def _entity(out: _Quads, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> None:
+    node = NamedNode(iris.entity(e.type, e.id))
+    out.types(node, *_CLASSES_BY_TYPE[e.type])
+    out.text(node, _n(ns.SKOS, "prefLabel"), e.label)
+    out.text(node, _n(ns.RDFS, "label"), e.label)
+    for alt in dict.fromkeys((e.name, *e.acronyms, *e.aliases)):
+        if alt and alt != e.label:
+            out.text(node, _n(ns.SKOS, "altLabel"), alt)
+    out.text(node, _n(ns.SCHEMA, "name"), e.name)
+    if e.homepage:
+        out.add(node, _n(ns.FOAF, "homepage"), NamedNode(e.homepage))
+    if e.wikidata:
+        out.add(node, _n(ns.SKOS, "exactMatch"), NamedNode(ns.WD + e.wikidata))
+    if e.parent:
+        parent = gazetteer.entities[e.parent]
+        out.add(
+            node, _n(ns.ORG, "subOrganizationOf"), NamedNode(iris.entity(parent.type, parent.id))
+        )
+    if e.instrument_of:
+        out.add(
+            node, _n(ns.CMSG, "instrumentOf"), NamedNode(iris.entity("Convention", e.instrument_of))
+        )
+    if e.year:
+        out.add(node, _n(ns.CMSG, "year"), _typed(str(e.year), "gYear"))
+    if e.type == "Country":
+        out.text(node, _n(ns.SKOS, "notation"), e.id)
+        out.text(node, _n(ns.CMSG, "alpha3"), e.alpha3)
+    if e.type == "Meeting" and e.series and e.number is not None:
+        out.text(node, _n(ns.SKOS, "notation"), f"{e.series}{e.number}")
+
+
+def report_quads(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> list[Quad]:
+    """The named graph of one source document."""
+    report, doc = linked.report, linked.report.document
+    out = _Quads(iris.graph(doc.symbol))
+    convention = doc.context.split("/")[1].lower()  # "UNEP/CMS/COP11" -> "cms"
+    doc_node = NamedNode(iris.document(doc.symbol))
+    out.types(doc_node, _n(ns.CMSG, "ActivityReport"), _n(ns.CMSG, "MeetingDocument"))
+    out.text(doc_node, _n(ns.DCT, "identifier"), doc.symbol)
+    out.text(doc_node, _n(ns.DCT, "title"), doc.title)
+    out.text(doc_node, _n(ns.RDFS, "label"), doc.symbol)
+    if doc.date:
+        out.add(doc_node, _n(ns.DCT, "date"), _typed(doc.date, "date"))
+    out.text(doc_node, _n(ns.CMSG, "agendaItem"), doc.agenda_item)
+    out.text(doc_node, _n(ns.DCT, "abstract"), doc.summary)
+    out.text(doc_node, _n(ns.CMSG, "sourceFile"), PurePath(report.path).name)
+    out.text(doc_node, _n(ns.CMSG, "sha256"), report.sha256)
+    if doc.meeting:
+        meeting = _meeting(
+            out, gazetteer, iris, convention, doc.meeting, doc.meeting_title, doc.place
+        )
+        out.add(doc_node, _n(ns.CMSG, "forMeeting"), meeting)
+    if doc.resolution:
+        resolution = _resolution(out, iris, convention, doc.resolution)
+        out.add(doc_node, _n(ns.CMSG, "reportsOnResolution"), resolution)
+    for entity_id in linked.document_mentions:
+        entity = gazetteer.entities[entity_id]
+        out.add(doc_node, _n(ns.CMSG, "mentions"), NamedNode(iris.entity(entity.type, entity.id)))
+    for symbol in linked.document_refs:
+        out.add(doc_node, _n(ns.DCT, "references"), _document(out, iris, symbol))
+
+    scope = iris.programme(convention, doc.resolution, doc.symbol)
+    areas = {a.number for a in report.areas}
+    for area in report.areas:
+        node = NamedNode(iris.activity(scope, area.number))
+        out.types(node, _n(ns.CMSG, "ActivityArea"), _n(ns.SKOS, "Concept"))
+        out.text(node, _n(ns.SKOS, "notation"), area.number)
+        out.text(node, _n(ns.SKOS, "prefLabel"), area.title)
+        out.text(node, _n(ns.RDFS, "label"), f"{area.number}. {area.title}")
+        for objective in area.objectives:
+            out.text(node, _n(ns.CMSG, "objective"), objective)
+        out.add(node, _n(ns.PROV, "wasDerivedFrom"), doc_node)
+        out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(area.line), "integer"))
+        if doc.resolution:
+            out.add(
+                node, _n(ns.DCT, "source"), NamedNode(iris.resolution(convention, doc.resolution))
+            )
+
+    periods: dict[str, NamedNode] = {}
+    subactivities: dict[str, NamedNode] = {}
+    for linked_entry in linked.entries:
+        entry = linked_entry.entry
+        period = periods.get(entry.period.label)
+        if period is None:
+            period = periods[entry.period.label] = NamedNode(iris.period(entry.period.label))
+            out.types(period, _n(ns.CMSG, "Period"))
+            out.text(period, _n(ns.RDFS, "label"), entry.period.label)
+            out.add(period, _n(ns.CMSG, "term"), _n(ns.CMSG, _TERMS[entry.period.term]))
+            out.add(period, _n(ns.CMSG, "startYear"), _typed(str(entry.period.start), "gYear"))
+            out.add(period, _n(ns.CMSG, "endYear"), _typed(str(entry.period.end), "gYear"))
+        for code, text in entry.code_texts:
+            node = subactivities.get(code)
+            if node is None:
+                node = subactivities[code] = NamedNode(iris.subactivity(scope, code))
+                area_number = code.split(".")[0]
+                area_node = NamedNode(iris.activity(scope, area_number))
+                out.types(node, _n(ns.CMSG, "SubActivity"), _n(ns.SKOS, "Concept"))
+                out.text(node, _n(ns.SKOS, "notation"), code)
+                out.text(node, _n(ns.SKOS, "prefLabel"), code)
+                out.text(node, _n(ns.RDFS, "label"), f"{code} {text}".strip())
+                out.add(node, _n(ns.SKOS, "broader"), area_node)
+                if area_number not in areas:  # numbered under an area this report lacks
+                    areas.add(area_number)
+                    out.types(area_node, _n(ns.CMSG, "ActivityArea"), _n(ns.SKOS, "Concept"))
+                    out.text(area_node, _n(ns.SKOS, "notation"), area_number)
+            out.text(node, _n(ns.SKOS, "definition"), text)
+        _entry(
+            out, linked_entry, doc.symbol, period, subactivities, scope, convention, gazetteer, iris
+        )
+    return _dedupe(out.quads)
+
+
+def _dedupe(quads: Iterable[Quad]) -> list[Quad]:
+    return list(dict.fromkeys(quads))
+
+
+def _entry(
+    out: _Quads,
+    linked: LinkedEntry,
+    symbol: str,
+    period: NamedNode,
+    subactivities: dict[str, NamedNode],
+    scope: str,
+    convention: str,
+    gazetteer: Gazetteer,
+    iris: ns.Iris,
+) -> None:
+    entry = linked.entry
+    doc_node = NamedNode(iris.document(symbol))
+    node = NamedNode(iris.entry(symbol, entry.area, entry.period.label, entry.index))
+    out.types(node, _n(ns.CMSG, "ReportEntry"), _n(ns.PROV, "Entity"))
+    codes = ", ".join(entry.codes) or "no code"
+    out.text(node, _n(ns.RDFS, "label"), f"{codes} ({entry.period.label})")
+    out.add(node, _n(ns.PROV, "wasDerivedFrom"), doc_node)
+    out.add(node, _n(ns.CMSG, "reportedUnder"), NamedNode(iris.activity(scope, entry.area)))
+    out.add(node, _n(ns.CMSG, "period"), period)
+    out.add(node, _n(ns.CMSG, "rowIndex"), _typed(str(entry.index), "integer"))
+    for code in entry.codes:
+        out.add(node, _n(ns.CMSG, "reportsOn"), subactivities[code])
+    out.text(node, _n(ns.CMSG, "activityText"), entry.activity_text)
+    out.text(node, _n(ns.CMSG, _STATUS_PROPERTY[entry.status_kind]), entry.status_text)
+    out.text(node, _n(ns.CMSG, "resourcesText"), entry.resources_text)
+    for footnote in entry.footnotes:
+        out.text(node, _n(ns.CMSG, "footnote"), footnote)
+    out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(entry.line), "integer"))
+    out.text(node, _n(ns.CMSG, "sourceText"), entry.source_text)
+    for kind in linked.resource_kinds:
+        out.add(node, _n(ns.CMSG, "resourceKind"), _n(ns.CMSG, _RESOURCE_KINDS[kind]))
+
+    mention_count = 0
+
+    def link(predicate: NamedNode, target: NamedNode, which: Field, text: str) -> None:
+        nonlocal mention_count
+        out.add(node, predicate, target)
+        mention_count += 1
+        mention = NamedNode(f"{node.value}/mention/{mention_count}")
+        out.types(mention, _n(ns.CMSG, "Mention"), _n(ns.RDF, "Statement"), _n(ns.PROV, "Entity"))
+        out.add(mention, _n(ns.RDF, "subject"), node)
+        out.add(mention, _n(ns.RDF, "predicate"), predicate)
+        out.add(mention, _n(ns.RDF, "object"), target)
+        out.add(mention, _n(ns.PROV, "wasDerivedFrom"), node)
+        out.text(mention, _n(ns.CMSG, "field"), str(which))
+        out.add(mention, _n(ns.PROV, "value"), _text(text))
+
+    for m in linked.mentions:
+        entity = gazetteer.entities[m.entity]
+        link(
+            PREDICATE_BY_ROLE[m.role],
+            NamedNode(iris.entity(entity.type, entity.id)),
+            m.field,
+            m.text,
+        )
+    for ref in linked.documents:
+        link(_n(ns.CMSG, "citesDocument"), _document(out, iris, ref.value), ref.field, ref.text)
+    for ref in linked.resolutions:
+        target = _resolution(out, iris, convention, ref.value)
+        link(_n(ns.CMSG, "citesResolution"), target, ref.field, ref.text)
+    for ref in linked.budget_lines:
+        line = NamedNode(iris.budget_line(convention, ref.value))
+        out.types(line, _n(ns.CMSG, "BudgetLine"))
+        out.text(line, _n(ns.SKOS, "notation"), ref.value)
+        out.text(line, _n(ns.RDFS, "label"), f"{convention.upper()} budget line {ref.value}")
+        link(_n(ns.CMSG, "usesBudgetLine"), line, ref.field, ref.text)
+    for number, amount in enumerate(linked.amounts, start=1):
+        money = NamedNode(f"{node.value}/amount/{number}")
+        out.types(money, _n(ns.SCHEMA, "MonetaryAmount"))
+        out.add(money, _n(ns.SCHEMA, "value"), _typed(amount.value, "decimal"))
+        out.text(money, _n(ns.SCHEMA, "currency"), amount.currency)
+        out.text(money, _n(ns.RDFS, "label"), amount.text)
+        link(_n(ns.CMSG, "amount"), money, amount.field, amount.text)
+
+
+def _document(out: _Quads, iris: ns.Iris, symbol: str) -> NamedNode:
+    node = NamedNode(iris.document(symbol))
+    out.types(node, _n(ns.CMSG, "MeetingDocument"))
+    out.text(node, _n(ns.DCT, "identifier"), symbol)
+    out.text(node, _n(ns.RDFS, "label"), symbol)
+    return node
+
+
+def _resolution(out: _Quads, iris: ns.Iris, convention: str, number: str) -> NamedNode:
+    node = NamedNode(iris.resolution(convention, number))
+    out.types(node, _n(ns.CMSG, "Resolution"))
+    out.text(node, _n(ns.SKOS, "notation"), number)
+    out.text(node, _n(ns.RDFS, "label"), f"{convention.upper()} Resolution {number}")
+    return node
+
+
+def _meeting(
+    out: _Quads,
+    gazetteer: Gazetteer,
+    iris: ns.Iris,
+    convention: str,
+    code: str,
+    title: str | None,
+    place: str | None,
+) -> NamedNode:
+    """The meeting a document was prepared for: the gazetteer's, else one minted here."""
+    for entity in gazetteer.by_type("Meeting"):
+        if (
+            entity.series
+            and f"{entity.series}{entity.number}" == code
+            and (entity.id.startswith(convention + "-"))
+        ):
+            return NamedNode(iris.entity("Meeting", entity.id))
+    node = NamedNode(iris.entity("Meeting", f"{convention}-{code.lower()}"))
+    out.types(node, *_CLASSES_BY_TYPE["Meeting"])
+    out.text(node, _n(ns.SKOS, "prefLabel"), code)
+    out.text(node, _n(ns.RDFS, "label"), f"{convention.upper()} {code}")
+    out.text(node, _n(ns.SKOS, "notation"), code)
+    out.text(node, _n(ns.SCHEMA, "name"), title)
+    out.text(node, _n(ns.SCHEMA, "location"), place)
+    return node

@@ -1,0 +1,313 @@
+"""Entity linking: what each report row names, and the role it plays for the row.
+
+For every row it finds
+
+* gazetteer entities and countries, with a role that depends on the cell: in the
+  RESOURCES cell a country or organisation is a *funder* (or a *funding channel*
+  when it stands after "via": "The EU via the GIZ has funded ..."); in the ACTIVITY
+  and PROGRESS/PLAN cells an organisation is a *partner*; instruments, bodies,
+  meetings, programmes, concepts, regions and countries keep their own role;
+* document references ("See Doc 21.1", "Docs 17.3 and 22.3", "Inf.15", full symbols),
+  resolved to full symbols in the citing document's context (``UNEP/CMS/COP11``);
+* resolutions ("Res. 10.21"), core-budget lines ("line 1203"), money amounts
+  ("€25,000") and the kinds of resources (core budget, voluntary contributions, staff
+  time);
+* capitalised names and acronyms that match nothing ("not linked"), so that staff can
+  grow the gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .gazetteer import Gazetteer, tokenize
+from .model import (
+    Amount,
+    Field,
+    LinkedEntry,
+    LinkedReport,
+    Mention,
+    Reference,
+    Report,
+    ReportEntry,
+    Role,
+    UnlinkedMention,
+)
+
+__all__ = ["document_refs", "link_entry", "link_report"]
+
+_FULL_SYMBOL_RE = re.compile(r"\bUNEP/[A-Z]+/[A-Za-z]+\d+/(?:Doc|Inf)\.?\s?\d+(?:\.\d+)*")
+_SHORT_REF_RE = re.compile(
+    r"\b(Docs?|Inf)\b\.?\s*(\d+(?:\.\d+)*)"
+    r"((?:\s*(?:,|and|&)\s*(?:(?:Docs?|Inf)\b\.?\s*)?\d+(?:\.\d+)*)*)"
+)
+_LIST_ITEM_RE = re.compile(r"(?:(Docs?|Inf)\b\.?\s*)?(\d+(?:\.\d+)*)")
+_RESOLUTION_RE = re.compile(
+    r"\b(?:Res\.|Resolutions?)\s*(\d+\.\d+)((?:\s*(?:,|and|&)\s*\d+\.\d+)*)"
+)
+_BUDGET_LINE_RE = re.compile(r"\blines?\s+(\d{4})\b((?:\s*(?:,|and|&)\s*\d{4}\b)*)", re.I)
+_AMOUNT_RE = re.compile(
+    r"(?P<cur>€|EUR|USD|US\$|\$|CHF|£)\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d{1,2}))?"
+    r"|(?P<num2>\d{1,3}(?:,\d{3})+|\d+)\s?(?P<cur2>EUR|euros?|USD|CHF)\b"
+)
+_CURRENCIES = {
+    "€": "EUR",
+    "EUR": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "USD": "USD",
+    "US$": "USD",
+    "$": "USD",
+    "CHF": "CHF",
+    "£": "GBP",
+}
+_RESOURCE_KINDS = (
+    ("core-budget", re.compile(r"\b(?:core|CMS) budget\b", re.I)),
+    (
+        "voluntary-contribution",
+        re.compile(
+            r"\b(?:voluntary )?contributions?\b|\bfunded\b|"
+            r"\bfunding from\b|\bgrant\b",
+            re.I,
+        ),
+    ),
+    ("staff-time", re.compile(r"\bstaff time\b", re.I)),
+)
+_PENDING_RE = re.compile(r"\bpending (?:the )?decision\b", re.I)
+
+_ROLE_BY_TYPE = {
+    "Agreement": Role.INSTRUMENT,
+    "MoU": Role.INSTRUMENT,
+    "Convention": Role.CONVENTION,
+    "Organisation": Role.PARTNER,
+    "Body": Role.BODY,
+    "Meeting": Role.MEETING,
+    "Country": Role.COUNTRY,
+    "Programme": Role.PROGRAMME,
+    "Concept": Role.CONCEPT,
+    "Region": Role.REGION,
+}
+_CONNECTORS = frozenset({"of", "for", "the", "on", "de", "du", "des", "la", "to"})
+_REFERENCE_RES = (_FULL_SYMBOL_RE, _SHORT_REF_RE, _RESOLUTION_RE, _BUDGET_LINE_RE)
+_SENTENCE_ENDS = ".!?:;(\n"
+
+
+def link_report(report: Report, gazetteer: Gazetteer) -> LinkedReport:
+    """Link every row of a parsed report, and the entities its prose names."""
+    context = report.document.context
+    entries: list[LinkedEntry] = []
+    unlinked: list[UnlinkedMention] = []
+    for entry in report.entries:
+        linked, names = link_entry(entry, gazetteer, context)
+        entries.append(linked)
+        unlinked.extend(UnlinkedMention(name, report.path, entry.line) for name in names)
+    prose_entities: dict[str, None] = {}
+    for mention, _ in _entity_mentions(report.prose, Field.STATUS, gazetteer):
+        prose_entities.setdefault(mention.entity)
+    prose_refs = dict.fromkeys(r.value for r in document_refs(report.prose, Field.STATUS, context))
+    prose_refs.pop(report.document.symbol, None)
+    return LinkedReport(
+        report=report,
+        entries=tuple(entries),
+        document_mentions=tuple(prose_entities),
+        document_refs=tuple(prose_refs),
+        unlinked=tuple(unlinked),
+    )
+
+
+def link_entry(
+    entry: ReportEntry, gazetteer: Gazetteer, context: str
+) -> tuple[LinkedEntry, list[str]]:
+    """Link one report row; also return the capitalised names that matched nothing."""
+    mentions: list[Mention] = []
+    documents: list[Reference] = []
+    resolutions: list[Reference] = []
+    budget_lines: list[Reference] = []
+    unlinked: list[str] = []
+    for which in Field:
+        text = entry.text(which)
+        if not text:
+            continue
+        for mention, _ in _entity_mentions(text, which, gazetteer):
+            mentions.append(mention)
+        documents.extend(document_refs(text, which, context))
+        resolutions.extend(_numbers(_RESOLUTION_RE, text, which, r"\d+\.\d+"))
+        budget_lines.extend(_numbers(_BUDGET_LINE_RE, text, which, r"\d{4}"))
+        unlinked.extend(_unlinked(text, gazetteer))
+    resources = entry.resources_text
+    kinds = [kind for kind, pattern in _RESOURCE_KINDS if pattern.search(resources)]
+    if _PENDING_RE.search(resources):
+        kinds.append("pending-budget-decision")
+    return (
+        LinkedEntry(
+            entry=entry,
+            mentions=tuple(_unique_mentions(mentions)),
+            documents=_unique(documents),
+            resolutions=_unique(resolutions),
+            budget_lines=_unique(budget_lines),
+            amounts=tuple(_amounts(entry)),
+            resource_kinds=tuple(kinds),
+        ),
+        unlinked,
+    )
+
+
+def _unique(refs: list[Reference]) -> tuple[Reference, ...]:
+    """One reference per value: the first, which is where the row first cites it."""
+    first: dict[str, Reference] = {}
+    for ref in refs:
+        first.setdefault(ref.value, ref)
+    return tuple(first.values())
+
+
+def document_refs(text: str, which: Field, context: str) -> Iterator[Reference]:
+    """Documents cited in ``text``, as full symbols in ``context``.
+
+    >>> [r.value for r in document_refs("See Docs 17.3 and 22.3; Inf.15.", Field.STATUS,
+    ...                                    "UNEP/CMS/COP11")]
+    ['UNEP/CMS/COP11/Doc.17.3', 'UNEP/CMS/COP11/Doc.22.3', 'UNEP/CMS/COP11/Inf.15']
+    """
+    for m in _FULL_SYMBOL_RE.finditer(text):
+        yield Reference(which, m.group(), re.sub(r"(Doc|Inf)\.?\s?", r"\1.", m.group()))
+    masked = _FULL_SYMBOL_RE.sub(lambda m: " " * len(m.group()), text)
+    for m in _SHORT_REF_RE.finditer(masked):
+        kind = "Inf" if m.group(1) == "Inf" else "Doc"
+        yield Reference(which, m.group(), f"{context}/{kind}.{m.group(2)}")
+        for item in _LIST_ITEM_RE.finditer(m.group(3)):
+            if item.group(1):
+                kind = "Inf" if item.group(1) == "Inf" else "Doc"
+            yield Reference(which, m.group(), f"{context}/{kind}.{item.group(2)}")
+
+
+def _numbers(pattern: re.Pattern[str], text: str, which: Field, number: str) -> Iterator[Reference]:
+    for m in pattern.finditer(text):
+        for value in (m.group(1), *re.findall(number, m.group(2))):
+            yield Reference(which, m.group(), value)
+
+
+def _amounts(entry: ReportEntry) -> Iterator[Amount]:
+    for which in Field:
+        for m in _AMOUNT_RE.finditer(entry.text(which)):
+            number = (m.group("num") or m.group("num2")).replace(",", "")
+            if m.group("dec"):
+                number += "." + m.group("dec")
+            symbol = m.group("cur") or m.group("cur2")
+            currency = _CURRENCIES.get(symbol) or _CURRENCIES[symbol.lower()]
+            yield Amount(which, m.group(), number, currency)
+
+
+def _entity_mentions(
+    text: str, which: Field, gazetteer: Gazetteer
+) -> Iterator[tuple[Mention, int]]:
+    tokens = tokenize(text)
+    words = [t.group() for t in tokens]
+    i = 0
+    while i < len(tokens):
+        hit = gazetteer.match_at(words, i)
+        if hit is None:
+            i += 1
+            continue
+        entity_id, n = hit
+        start, end = tokens[i].start(), tokens[i + n - 1].end()
+        entity = gazetteer.entities[entity_id]
+        yield (
+            Mention(
+                which,
+                start,
+                end,
+                text[start:end],
+                entity_id,
+                _role(text, start, which, entity.type),
+            ),
+            i,
+        )
+        instrument = _instrument_of_part(gazetteer, entity_id)
+        if instrument is not None:  # "AEWA Secretariat" involves AEWA
+            yield Mention(which, start, end, text[start:end], instrument, Role.INSTRUMENT), i
+        i += n
+
+
+def _role(text: str, start: int, which: Field, entity_type: str) -> Role:
+    """The role of an entity named at ``start``: by type, and for resources by context.
+
+    In the RESOURCES cell a country or organisation gives money ("contributions from
+    Germany"), unless the money goes *via* it ("The EU via the GIZ has funded") or is
+    spent *by* it ("a training session by WCMC").
+    """
+    if which is Field.RESOURCES and entity_type in ("Country", "Organisation"):
+        before = text[max(0, start - 12) : start].lower()
+        if re.search(r"\bvia(?: the)?\s*$", before):
+            return Role.FUNDING_CHANNEL
+        if re.search(r"\bby(?: the)?\s*$", before):
+            return Role.PARTNER
+        return Role.FUNDER
+    return _ROLE_BY_TYPE[entity_type]
+
+
+def _instrument_of_part(gazetteer: Gazetteer, entity_id: str) -> str | None:
+    """The Agreement or MoU a body belongs to (through its parents), if any."""
+    entity = gazetteer.entities[entity_id]
+    seen = {entity_id}
+    while entity.type == "Body" and entity.parent and entity.parent not in seen:
+        seen.add(entity.parent)
+        entity = gazetteer.entities[entity.parent]
+        if entity.type in ("Agreement", "MoU"):
+            return entity.id
+    return None
+
+
+def _unique_mentions(mentions: list[Mention]) -> Iterator[Mention]:
+    """One mention per (entity, role, cell): the first, which is where the text names it."""
+    seen: set[tuple[str, Role, Field]] = set()
+    for m in mentions:
+        key = (m.entity, m.role, m.field)
+        if key not in seen:
+            seen.add(key)
+            yield m
+
+
+def _is_acronym(word: str) -> bool:
+    return word[:1].isalpha() and sum(c.isupper() for c in word) >= 2
+
+
+def _unlinked(text: str, gazetteer: Gazetteer) -> Iterator[str]:
+    """Capitalised names and acronyms in ``text`` that no gazetteer form covers."""
+    for pattern in _REFERENCE_RES:  # "See Doc 21.1" names a document, not an entity
+        text = pattern.sub(lambda m: " " * len(m.group()), text)
+    tokens = tokenize(text)
+    covered = [False] * len(tokens)
+    for mention, i in _entity_mentions(text, Field.STATUS, gazetteer):
+        n = len(tokenize(mention.text))
+        covered[i : i + n] = [True] * n
+    run: list[int] = []
+
+    def flush() -> Iterator[str]:
+        while run and tokens[run[-1]].group() in _CONNECTORS:
+            run.pop()
+        capitals = [i for i in run if tokens[i].group()[0].isupper()]
+        name = text[tokens[run[0]].start() : tokens[run[-1]].end()] if run else ""
+        if len(capitals) >= 2 and name not in gazetteer.ignore:
+            yield name
+        run.clear()
+
+    for i, token in enumerate(tokens):
+        word = token.group()
+        if covered[i] or not word[0].isalnum():
+            yield from flush()
+            continue
+        if _is_acronym(word):
+            yield from flush()
+            if word not in gazetteer.ignore:
+                yield word
+            continue
+        if word[0].isupper():
+            preceding = text[: token.start()].rstrip()
+            if not run and (not preceding or preceding[-1] in _SENTENCE_ENDS):
+                continue  # a sentence starts with a capital; that says nothing
+            run.append(i)
+        elif run and word in _CONNECTORS:
+            run.append(i)
+        else:
+            yield from flush()
+    yield from flush()

@@ -1,0 +1,1 @@
+"""Bundled data: the gazetteer and the source documents, shipped as package data."""

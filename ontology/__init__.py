@@ -1,0 +1,1 @@
+"""The cmsgraph ontology and SHACL shapes (Turtle), shipped as package data."""
