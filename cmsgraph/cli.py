@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("queries", help="list the named queries and the questions they answer")
     p.set_defaults(run=_queries)
+
+    # -- viz (issue 4): subparser registration goes here --
+
+    # -- export (issue 5): subparser registration goes here --
+
+    # -- serve (issue 5): subparser registration goes here --
+
+    # -- publish (issue 5): subparser registration goes here --
+
     return parser
 
 
@@ -148,6 +157,18 @@ def _queries(args: argparse.Namespace) -> int:
     for named in named_queries():
         print(f"{named.name:<30} {named.question}")
     return 0
+
+
+# -- viz (issue 4): command function goes here --
+
+
+# -- export (issue 5): command function goes here --
+
+
+# -- serve (issue 5): command function goes here --
+
+
+# -- publish (issue 5): command function goes here --
 
 
 def main(argv: Sequence[str] | None = None) -> int:

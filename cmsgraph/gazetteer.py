@@ -57,10 +57,8 @@ def _key(text: str) -> tuple[str, ...]:
 
 
 def _case_sensitive(form: str) -> bool:
-    return (
-        not any(c.islower() for c in form)
-        or (sum(c.isupper() for c in form) >= 2
-        and (len(_key(form)) == 1))
+    return not any(c.islower() for c in form) or (
+        sum(c.isupper() for c in form) >= 2 and (len(_key(form)) == 1)
     )
 
 

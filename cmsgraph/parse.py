@@ -75,8 +75,7 @@ _CELL_RE = re.compile(
 _MONTHS = {
     name: number
     for number, name in enumerate(
-        "January February March April May June July August September October November December"
-        .split(),
+        "January February March April May June July August September October November December".split(),  # noqa: SIM905
         start=1,
     )
 }
