@@ -25,12 +25,12 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .build import BuildResult, build
     from .gazetteer import Gazetteer, load_gazetteer
     from .link import link_report
     from .parse import parse_file, parse_text
-    from .query import NamedQuery, named_queries, query
+    from .pipeline import BuildResult, build
     from .results import ResultTable
+    from .sparql import NamedQuery, named_queries, query
 
 __all__ = [
     "BuildResult",
@@ -53,16 +53,16 @@ __all__ = [
 ]
 
 _LAZY = {
-    "BuildResult": "build",
-    "build": "build",
+    "BuildResult": "pipeline",
+    "build": "pipeline",
     "Gazetteer": "gazetteer",
     "load_gazetteer": "gazetteer",
     "link_report": "link",
     "parse_file": "parse",
     "parse_text": "parse",
-    "NamedQuery": "query",
-    "named_queries": "query",
-    "query": "query",
+    "NamedQuery": "sparql",
+    "named_queries": "sparql",
+    "query": "sparql",
     "ResultTable": "results",
 }
 

@@ -101,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .pipeline import build
 
     def progress(done: int, total: int, path: Path) -> None:
         log.info("%d/%d %s", done, total, path)
@@ -138,8 +138,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from .query import query
     from .results import format_results
+    from .sparql import query
 
     result = query(
         args.query, store=args.store, params=args.param, endpoint=args.endpoint, graph=args.graph
@@ -152,7 +152,7 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _queries(args: argparse.Namespace) -> int:
-    from .query import named_queries
+    from .sparql import named_queries
 
     for named in named_queries():
         print(f"{named.name:<30} {named.question}")

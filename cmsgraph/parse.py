@@ -75,10 +75,13 @@ _CELL_RE = re.compile(
 _MONTHS = {
     name: number
     for number, name in enumerate(
-        "January February March April May June July August September October November December".split(),  # noqa: SIM905
+        (
+            "January", "February", "March", "April", "May", "June",
+            "July", "August", "September", "October", "November", "December",
+        ),
         start=1,
     )
-}
+}  # fmt: skip
 _COLUMN_HEADERS = {"ACTIVITY", "PROGRESS ON IMPLEMENTATION", "PLAN", "RESOURCES"}
 _MAX_LINE = 2_000_000  # characters; a longer line is refused rather than regex-scanned
 

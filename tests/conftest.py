@@ -1,0 +1,44 @@
+"""Shared fixtures: the bundled source, and one store built from it per test session."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cmsgraph
+from cmsgraph._resources import bundled_sources
+
+SEED_NAME = "UNEP-CMS-COP11-Doc.16.1.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    (path,) = [Path(str(f)) for f in bundled_sources() if f.name == SEED_NAME]
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_path: Path) -> str:
+    return seed_path.read_text("utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once from the bundled sources; tests must not write to it."""
+    store = tmp_path_factory.mktemp("store") / "store"
+    cmsgraph.build(store=store)
+    return store
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m cmsgraph ARGS`` the way a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "cmsgraph", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )

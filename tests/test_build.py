@@ -1,0 +1,356 @@
+"""Build, store and the named queries: the contract, provenance, SHACL, determinism, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from facts import ROWS, expected_document_references, expected_subactivities
+from pyoxigraph import Literal, NamedNode, RdfFormat
+
+import cmsgraph
+from cmsgraph.errors import QueryError, StoreError, ValidationError
+from cmsgraph.pipeline import ontology_quads
+from cmsgraph.store import build_lock, open_current
+
+
+def rows(store: Path, name: str, **params: str) -> set[tuple[str | None, ...]]:
+    table = cmsgraph.query(name, store=store, params=[f"{k}={v}" for k, v in params.items()])
+    values = table.values()
+    assert len(values) == len(set(values)), f"{name} returns duplicate rows"
+    return set(values)
+
+
+def test_activities(built_store):
+    result = rows(built_store, "activities")
+    assert len(result) == 16
+    assert ("1", "Alignment with international environmental governance reform") in result
+    assert ("16", "Monitoring of implementation") in result
+
+
+def test_subactivities(built_store):
+    assert rows(built_store, "subactivities") == expected_subactivities()
+    # 16.3 belongs to activity 16 by its number although activity 5's table reports it
+    assert ("16.3", "16", "2012-2014") in rows(built_store, "subactivities")
+
+
+def test_document_references(built_store):
+    assert rows(built_store, "document-references") == expected_document_references()
+
+
+FUNDERS = {
+    ("3.1", "UNEP ROE"),
+    *{(c, f) for c in ("4.1", "4.4") for f in ("Germany", "Finland")},
+    *{
+        (c, f)
+        for c in ("6.1", "6.2")
+        for f in ("UNEP DELG", "Germany", "Switzerland", "South Africa")
+    },
+    *{(c, f) for c in ("8.1", "8.2") for f in ("EU", "Germany", "Switzerland")},
+    ("10.1", "Germany"),
+    ("10.1", "Finland"),
+    *{(c, "Germany") for c in ("12.1", "12.2", "12.3", "12.5")},
+    *{(c, f) for c in ("13.1", "13.2") for f in ("European Commission", "Finland")},
+}
+
+
+def test_funders(built_store):
+    assert rows(built_store, "funders") == FUNDERS
+
+
+def test_budget_lines(built_store):
+    assert rows(built_store, "budget-lines") == {
+        ("4.1", "1203"), ("4.1", "2203"), ("4.4", "1203"), ("4.4", "2203"),
+        ("6.1", "3303"), ("6.2", "3303"), ("7.1", "2201"), ("8.1", "1204"), ("8.2", "1204"),
+        ("9.1", "1205"), ("9.2", "1205"), ("10.1", "1206"), ("13.1", "2202"),
+        ("13.2", "2202"), ("14.1", "5020"),
+    }  # fmt: skip
+
+
+def test_instruments(built_store):
+    result = rows(built_store, "instruments")
+    assert {
+        ("3.1", "AEWA"), ("8.3", "Dugong MoU"), ("8.3", "Raptors MoU"),
+        ("9.1", "ASCOBANS"), ("9.1", "IOSEA Marine Turtle MoU"), ("10.1", "Sharks MoU"),
+        ("10.1", "Gorilla Agreement"), ("12.4", "West African Elephants MoU"),
+        ("13.1", "Sharks MoU"),
+    } <= result  # fmt: skip
+    assert not {code for code, _ in result} & {"1.1", "5.1", "16.1"}
+
+
+def test_partners(built_store):
+    result = rows(built_store, "partners")
+    assert {
+        ("3.1", "IUCN"),
+        ("3.1", "UNEP-WCMC"),
+        ("8.1", "SPREP"),
+        ("8.1", "GIZ"),
+        ("13.1", "IFAW"),
+        ("11.3", "IUCN"),
+    } <= result
+    assert ("8.1", "Germany") not in result  # a funder, not a partner
+
+
+def test_every_named_query_runs_and_says_its_question(built_store):
+    for named in cmsgraph.named_queries():
+        assert named.question, f"{named.name}.rq has no question comment"
+        params = ["code=4.4"] if "?code" in named.text and "bind it" in named.text else None
+        assert cmsgraph.query(named.name, store=built_store, params=params) is not None
+
+
+def test_researcher_queries(built_store):
+    no_resources = rows(built_store, "entries-without-resources")
+    assert {(codes, period) for codes, period, _, _ in no_resources} == {("2.2", "2012-2014")}
+    cited = cmsgraph.query("cited-documents", store=built_store).values()
+    assert cited[0][0] == "UNEP/CMS/COP11/Doc.15.2"  # cited most often
+    top = cmsgraph.query("funders-by-activities", store=built_store).values()[0]
+    assert top[:2] == ("Germany", "5")  # areas 4, 6, 8, 10 and 12
+
+
+def test_provenance_of_a_fact(built_store):
+    facts = rows(built_store, "provenance", code="4.4")
+    assert ("4.4", "2012-2014", "89", "funded by", "Germany", "resources", "Germany") in facts
+    assert (
+        "4.4",
+        "2012-2014",
+        "89",
+        "uses budget line",
+        "CMS budget line 1203",
+        "resources",
+        "line 1203",
+    ) in facts
+    assert (
+        "4.4",
+        "2015-2017",
+        "91",
+        "cites document",
+        "UNEP/CMS/COP11/Doc.16.2",
+        "status",
+        "Doc. 16.2",
+    ) in facts
+
+
+def test_entries_keep_their_source_text(built_store):
+    store = open_current(built_store).open()
+    (solution,) = store.query(
+        """PREFIX cmsg: <https://w3id.org/cmsgraph/ontology#>
+        SELECT ?text WHERE { ?e cmsg:sourceLine 97 ; cmsg:sourceText ?text }""",
+        use_default_graph_as_union=True,
+    )
+    assert solution["text"].value.startswith("\t<p>Global Gap and Resource Assessment")
+
+
+def test_one_named_graph_per_source(built_store):
+    store = open_current(built_store).open()
+    graphs = {g.value for g in store.named_graphs()}
+    assert graphs == {
+        "https://w3id.org/cmsgraph/id/graph/UNEP/CMS/COP11/Doc.16.1",
+        "https://w3id.org/cmsgraph/id/graph/gazetteer",
+        "https://w3id.org/cmsgraph/ontology",
+    }
+
+
+def test_the_build_conforms_to_the_shapes(built_store):
+    assert not [w for w in open_current(built_store).manifest["warnings"] if "shape" in w]
+
+
+def test_a_graph_violating_the_shapes_is_refused(tmp_path, seed_path):
+    from cmsgraph import pipeline as build_module
+
+    original = build_module.report_quads
+
+    def broken(*args, **kwargs):  # every entry loses its source line
+        return [
+            q for q in original(*args, **kwargs) if not q.predicate.value.endswith("sourceLine")
+        ]
+
+    build_module.report_quads = broken
+    try:
+        with pytest.raises(ValidationError, match="SHACL"):
+            cmsgraph.build([seed_path], store=tmp_path / "s")
+    finally:
+        build_module.report_quads = original
+    assert not (tmp_path / "s" / "current").exists()
+
+
+def _dump(store: Path) -> list[str]:
+    data = open_current(store).open().dump(format=RdfFormat.N_QUADS)
+    return sorted(data.decode("utf-8").splitlines())
+
+
+def test_two_builds_give_identical_graphs(tmp_path, built_store):
+    cmsgraph.build(store=tmp_path / "again")
+    assert _dump(tmp_path / "again") == _dump(built_store)
+
+
+def test_base_iri_is_configurable(tmp_path, seed_path):
+    result = cmsgraph.build([seed_path], store=tmp_path / "s", base="http://example.org/cms")
+    assert result.base == "http://example.org/cms/"
+    quads = _dump(tmp_path / "s")
+    data_iris = [q for q in quads if "cmsgraph/id/" in q]
+    assert not data_iris
+    assert any(
+        q.startswith("<http://example.org/cms/document/UNEP/CMS/COP11/Doc.16.1>") for q in quads
+    )
+
+
+def test_ontology_parses_and_has_labels():
+    quads = ontology_quads()
+    subjects = {
+        q.subject
+        for q in quads
+        if q.subject.value.startswith("https://w3id.org/cmsgraph/ontology#")
+    }
+    labelled = {
+        q.subject
+        for q in quads
+        if q.predicate == NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    }
+    assert subjects and subjects <= labelled | {
+        s
+        for s in subjects
+        if any(q.subject == s and "prefLabel" in q.predicate.value for q in quads)
+    }
+
+
+def test_parameters_are_bound_not_pasted(built_store):
+    injection = '4.4" } UNION { ?entry ?p ?o } #'
+    assert rows(built_store, "funders", code=injection) == set()
+    assert rows(built_store, "funders", code="4.4") == {("4.4", "Germany"), ("4.4", "Finland")}
+    with pytest.raises(QueryError, match="no variable"):
+        cmsgraph.query("activities", store=built_store, params={"nope": Literal("x")})
+
+
+def test_a_running_build_refuses_a_second_one(tmp_path, seed_path):
+    with build_lock(tmp_path / "s"), pytest.raises(StoreError, match="another build"):
+        cmsgraph.build([seed_path], store=tmp_path / "s")
+
+
+# --- the command line ---------------------------------------------------------------
+
+
+def test_cli_build_then_query_funders_as_csv(tmp_path):
+    store = tmp_path / "store"
+    built = run_cli("build", "--store", store)
+    assert built.returncode == 0, built.stderr
+    assert "report entries" in built.stdout and "not-linked names" in built.stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "cmsgraph", "query", "funders", "--store", store, "--format", "csv"],
+        capture_output=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"code,funder\r\n")  # W3C SPARQL CSV: CRLF line ends
+    parsed = list(csv.reader(io.StringIO(result.stdout.decode("utf-8"), newline="")))
+    assert {tuple(r) for r in parsed[1:]} == FUNDERS
+
+
+def test_cli_formats(built_store):
+    as_json = json.loads(
+        run_cli("query", "activities", "--store", built_store, "--format", "json").stdout
+    )
+    assert as_json["head"]["vars"] == ["activity", "title"]
+    assert as_json["results"]["bindings"][0]["activity"] == {"type": "literal", "value": "1"}
+    tsv = run_cli("query", "budget-lines", "--store", built_store, "--format", "tsv").stdout
+    assert tsv.splitlines()[:2] == ["?code\t?line", '"4.1"\t"1203"']
+    table = run_cli("query", "instruments", "--store", built_store).stdout
+    assert "Sharks MoU" in table and table.rstrip().endswith("rows)")
+
+
+def test_cli_query_file_and_unknown_name(tmp_path, built_store):
+    rq = tmp_path / "count.rq"
+    rq.write_text(
+        "# How many entries?\nSELECT (COUNT(*) AS ?n) WHERE { ?e a "
+        "<https://w3id.org/cmsgraph/ontology#ReportEntry> }\n"
+    )
+    result = run_cli("query", rq, "--store", built_store, "--format", "csv")
+    assert result.stdout == f"n\n{len(ROWS)}\n"  # (text mode folds the CSV's CRLF)
+    unknown = run_cli("query", "nonsense", "--store", built_store)
+    assert unknown.returncode == 4 and "funders" in unknown.stderr
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT WHERE {")
+    malformed = run_cli("query", bad, "--store", built_store)
+    assert malformed.returncode == 4 and "malformed query" in malformed.stderr
+
+
+def test_cli_without_a_store(tmp_path):
+    result = run_cli("query", "funders", "--store", tmp_path / "none")
+    assert result.returncode == 3 and "cmsgraph build" in result.stderr
+
+
+def _bad_inputs(tmp_path: Path, seed_text: str) -> dict[str, tuple[Path, str]]:
+    broken = seed_text.split("\n")
+    broken[59] += "\tone cell too many\tand another"
+    files = {
+        "missing": (tmp_path / "missing.txt", None),
+        "empty": (tmp_path / "empty.txt", ""),
+        "binary": (tmp_path / "binary.txt", b"\x00\x01\x02PK\x03\x04"),
+        "not the format": (tmp_path / "letter.txt", "Dear colleagues,\nplease find attached.\n"),
+        "broken row": (tmp_path / "broken.txt", "\n".join(broken)),
+    }
+    out = {}
+    for name, (path, content) in files.items():
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif content is not None:
+            path.write_text(content)
+        out[name] = (path, {"broken row": ":60: broken table row"}.get(name, ""))
+    return out
+
+
+def test_bad_input_leaves_the_store_untouched(tmp_path, seed_text):
+    store = tmp_path / "store"
+    assert run_cli("build", "--store", store).returncode == 0
+    before_path, before = open_current(store).path, _dump(store)
+    for name, (path, where) in _bad_inputs(tmp_path, seed_text).items():
+        result = run_cli("build", path, "--store", store)
+        assert result.returncode == 1, name
+        assert result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in result.stderr, (name, result.stderr)
+        assert lines[0].startswith(f"cmsgraph: error: {path}"), (name, lines)
+        assert where in lines[0], (name, lines)
+    assert open_current(store).path == before_path
+    assert _dump(store) == before
+
+
+def test_a_killed_build_leaves_the_previous_store(tmp_path, seed_path):
+    """SIGKILL while the new version is written: the old one still answers."""
+    store = tmp_path / "store"
+    cmsgraph.build([seed_path], store=store)
+    before = rows(store, "funders")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cmsgraph", "build", str(seed_path), "--store", str(store)]
+    )
+    for _ in range(200):  # kill it as soon as its new version directory appears
+        if any(p.name.endswith(".partial") for p in (store / "versions").iterdir()):
+            break
+        if proc.poll() is not None:
+            break
+        os.sched_yield()
+    proc.kill()
+    proc.wait()
+    assert rows(store, "funders") == before
+
+
+def test_public_api_imports_lazily():
+    code = (
+        "import sys, cmsgraph; heavy = {'rdflib', 'pyoxigraph', 'pycountry', 'pyshacl'};"
+        "print(sorted(heavy & set(sys.modules)));"
+        "print(all(hasattr(cmsgraph, n) for n in cmsgraph.__all__))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.split("\n")[:2] == ["[]", "True"]
+
+
+def test_python_dash_m_and_version():
+    result = subprocess.run(
+        [sys.executable, "-m", "cmsgraph", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout.startswith("cmsgraph ")
