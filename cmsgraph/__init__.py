@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .gazetteer import Gazetteer, load_gazetteer
     from .link import link_report
     from .parse import parse_file, parse_text
-    from .pipeline import BuildResult, build
+    from .pipeline import BuildResult, build, remove
     from .results import ResultTable
     from .sparql import NamedQuery, named_queries, query
 
@@ -50,11 +50,13 @@ __all__ = [
     "parse_file",
     "parse_text",
     "query",
+    "remove",
 ]
 
 _LAZY = {
     "BuildResult": "pipeline",
     "build": "pipeline",
+    "remove": "pipeline",
     "Gazetteer": "gazetteer",
     "load_gazetteer": "gazetteer",
     "link_report": "link",

@@ -9,10 +9,15 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CmsGraphError
+
+if TYPE_CHECKING:
+    from .pipeline import BuildResult
 
 __all__ = ["main"]
 
@@ -63,9 +68,21 @@ def _parser() -> argparse.ArgumentParser:
         help="base IRI of the data (default: $CMSGRAPH_BASE or https://w3id.org/cmsgraph/id/)",
     )
     p.add_argument("--gazetteer", type=Path, help="a gazetteer file instead of the bundled one")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="process every source again, even those unchanged since the last build",
+    )
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="print only errors (no summary, no progress)"
+    )
     p.add_argument("--warnings", action="store_true", help="print every parse warning")
     p.set_defaults(run=_build)
+
+    p = sub.add_parser("remove", help="drop sources (path, file name or symbol) from the store")
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("--store", type=Path, help=store_help)
+    p.set_defaults(run=_remove)
 
     p = sub.add_parser("query", help="run a named query or a query file")
     p.add_argument(
@@ -100,21 +117,70 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Progress:
+    """Files done, rate and time left, redrawn on one terminal line (stderr)."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, path: Path) -> None:
+        log.info("%d/%d %s", done, total, path)
+        if not sys.stderr.isatty():
+            return
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = done / elapsed
+        left = (total - done) / rate if rate else 0.0
+        sys.stderr.write(f"\r  {done}/{total} sources  {rate:,.1f}/s  {left:,.0f} s left  ")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    def progress(done: int, total: int, path: Path) -> None:
-        log.info("%d/%d %s", done, total, path)
+    progress = None if args.quiet else _Progress()
+    try:
+        result = build(
+            args.sources,
+            store=args.store,
+            base=args.base,
+            gazetteer=args.gazetteer,
+            full=args.full,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    if not args.quiet:
+        _summary(result, show_warnings=args.warnings)
+    return 0
 
-    result = build(
-        args.sources, store=args.store, base=args.base, gazetteer=args.gazetteer, progress=progress
+
+def _remove(args: argparse.Namespace) -> int:
+    from .pipeline import remove
+
+    result = remove(args.sources, store=args.store)
+    print(
+        f"Removed {result.removed} source(s); the store holds {result.documents} document(s), "
+        f"{result.triples} triples."
     )
-    if args.quiet:
-        return 0
-    names = ", ".join(s.symbol for s in result.sources)
-    print(f"Built {result.store} from {result.documents} document(s): {names}")
+    return 0
+
+
+def _summary(result: BuildResult, *, show_warnings: bool) -> None:
+    names = ", ".join(s.symbol for s in result.sources[:5])
+    more = f" and {result.documents - 5} more" if result.documents > 5 else ""
+    print(f"Built {result.store} from {result.documents} document(s): {names}{more}")
     rows = [
         ("documents", result.documents),
+        ("  processed", result.processed),
+        ("  unchanged", result.documents - result.processed),
         ("report entries", result.entries),
         ("triples", result.triples),
         ("linked mentions", result.linked_mentions),
@@ -125,16 +191,17 @@ def _build(args: argparse.Namespace) -> int:
         print(f"  {label:<18}{value:>8}")
     if result.not_linked:
         print("Not linked (capitalised names and acronyms no gazetteer entry matches):")
-        for item in result.not_linked:
+        for item in result.not_linked[:50]:
             print(f"  {item.count:>3}  {item.text}  (first at {item.first})")
+        if len(result.not_linked) > 50:
+            print(f"  ... and {len(result.not_linked) - 50} more")
     if result.warnings:
-        if args.warnings:
+        if show_warnings:
             print("Warnings:")
             for warning in result.warnings:
                 print(f"  {warning}")
         else:
             print(f"{len(result.warnings)} warning(s); run with --warnings to see them.")
-    return 0
 
 
 def _query(args: argparse.Namespace) -> int:

@@ -102,9 +102,8 @@ def link_report(report: Report, gazetteer: Gazetteer) -> LinkedReport:
         linked, names = link_entry(entry, gazetteer, context)
         entries.append(linked)
         unlinked.extend(UnlinkedMention(name, report.path, entry.line) for name in names)
-    prose_entities: dict[str, None] = {}
-    for mention, _ in _entity_mentions(report.prose, Field.STATUS, gazetteer):
-        prose_entities.setdefault(mention.entity)
+    found, _ = _scan(report.prose, Field.STATUS, gazetteer)
+    prose_entities = dict.fromkeys(m.entity for m in found)
     prose_refs = dict.fromkeys(r.value for r in document_refs(report.prose, Field.STATUS, context))
     prose_refs.pop(report.document.symbol, None)
     return LinkedReport(
@@ -129,12 +128,12 @@ def link_entry(
         text = entry.text(which)
         if not text:
             continue
-        for mention, _ in _entity_mentions(text, which, gazetteer):
-            mentions.append(mention)
+        found, names = _scan(text, which, gazetteer)
+        mentions.extend(found)
+        unlinked.extend(names)
         documents.extend(document_refs(text, which, context))
         resolutions.extend(_numbers(_RESOLUTION_RE, text, which, r"\d+\.\d+"))
         budget_lines.extend(_numbers(_BUDGET_LINE_RE, text, which, r"\d{4}"))
-        unlinked.extend(_unlinked(text, gazetteer))
     resources = entry.resources_text
     kinds = [kind for kind, pattern in _RESOURCE_KINDS if pattern.search(resources)]
     if _PENDING_RE.search(resources):
@@ -197,11 +196,19 @@ def _amounts(entry: ReportEntry) -> Iterator[Amount]:
             yield Amount(which, m.group(), number, currency)
 
 
-def _entity_mentions(
-    text: str, which: Field, gazetteer: Gazetteer
-) -> Iterator[tuple[Mention, int]]:
-    tokens = tokenize(text)
+def _scan(text: str, which: Field, gazetteer: Gazetteer) -> tuple[list[Mention], list[str]]:
+    """The entity mentions of one cell, and its capitalised names that matched nothing.
+
+    References ("See Doc 21.1", "Res. 10.21", "line 1203") are blanked out first (same
+    length, so offsets hold): they name documents, not entities.
+    """
+    masked = text
+    for pattern in _REFERENCE_RES:
+        masked = pattern.sub(lambda m: " " * len(m.group()), masked)
+    tokens = tokenize(masked)
     words = [t.group() for t in tokens]
+    covered = [False] * len(tokens)
+    mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
         hit = gazetteer.match_at(words, i)
@@ -210,22 +217,17 @@ def _entity_mentions(
             continue
         entity_id, n = hit
         start, end = tokens[i].start(), tokens[i + n - 1].end()
+        surface = text[start:end]
         entity = gazetteer.entities[entity_id]
-        yield (
-            Mention(
-                which,
-                start,
-                end,
-                text[start:end],
-                entity_id,
-                _role(text, start, which, entity.type),
-            ),
-            i,
+        mentions.append(
+            Mention(which, start, end, surface, entity_id, _role(text, start, which, entity.type))
         )
         instrument = _instrument_of_part(gazetteer, entity_id)
         if instrument is not None:  # "AEWA Secretariat" involves AEWA
-            yield Mention(which, start, end, text[start:end], instrument, Role.INSTRUMENT), i
+            mentions.append(Mention(which, start, end, surface, instrument, Role.INSTRUMENT))
+        covered[i : i + n] = [True] * n
         i += n
+    return mentions, list(_unlinked(masked, tokens, covered, gazetteer))
 
 
 def _role(text: str, start: int, which: Field, entity_type: str) -> Role:
@@ -271,15 +273,10 @@ def _is_acronym(word: str) -> bool:
     return word[:1].isalpha() and sum(c.isupper() for c in word) >= 2
 
 
-def _unlinked(text: str, gazetteer: Gazetteer) -> Iterator[str]:
-    """Capitalised names and acronyms in ``text`` that no gazetteer form covers."""
-    for pattern in _REFERENCE_RES:  # "See Doc 21.1" names a document, not an entity
-        text = pattern.sub(lambda m: " " * len(m.group()), text)
-    tokens = tokenize(text)
-    covered = [False] * len(tokens)
-    for mention, i in _entity_mentions(text, Field.STATUS, gazetteer):
-        n = len(tokenize(mention.text))
-        covered[i : i + n] = [True] * n
+def _unlinked(
+    text: str, tokens: list[re.Match[str]], covered: list[bool], gazetteer: Gazetteer
+) -> Iterator[str]:
+    """Capitalised names (two or more capitalised words) and acronyms no form covers."""
     run: list[int] = []
 
     def flush() -> Iterator[str]:
@@ -302,8 +299,7 @@ def _unlinked(text: str, gazetteer: Gazetteer) -> Iterator[str]:
                 yield word
             continue
         if word[0].isupper():
-            preceding = text[: token.start()].rstrip()
-            if not run and (not preceding or preceding[-1] in _SENTENCE_ENDS):
+            if not run and _starts_sentence(text, tokens, i):
                 continue  # a sentence starts with a capital; that says nothing
             run.append(i)
         elif run and word in _CONNECTORS:
@@ -311,3 +307,10 @@ def _unlinked(text: str, gazetteer: Gazetteer) -> Iterator[str]:
         else:
             yield from flush()
     yield from flush()
+
+
+def _starts_sentence(text: str, tokens: list[re.Match[str]], i: int) -> bool:
+    if i == 0:
+        return True
+    previous = tokens[i - 1]
+    return previous.group() in _SENTENCE_ENDS or "\n" in text[previous.end() : tokens[i].start()]

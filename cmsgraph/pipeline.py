@@ -1,31 +1,55 @@
-"""``cmsgraph build``: sources -> parse -> link -> graph -> validate -> store.
+"""``cmsgraph build`` and ``cmsgraph remove``: sources -> parse -> link -> graph ->
+validate -> store.
 
-Everything is read, linked and validated before anything is written; the store
-is then written as a new version and swapped in (see :mod:`cmsgraph.store`), so a
-source that fails leaves the previous store exactly as it was.
+Each source becomes a named graph of its own. A build re-processes only the sources
+whose content changed since the last build (SHA-256 of the bytes), drops the graphs
+of sources no longer given, and keeps the rest by starting the new store version
+as a checkpoint of the current one; ``full=True`` rebuilds everything, and so does
+any change of the gazetteer, shapes, ontology or base IRI (the manifest's
+fingerprint). Sources are processed on all cores (one process each), validated one
+by one, and loaded in one bulk load. Everything is read, linked and validated before
+anything is written; the new version is swapped in only when it is complete (see
+:mod:`cmsgraph.store`), so a failing source leaves the previous store as it was.
 """
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
+import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
 
 from . import namespaces as ns
-from ._resources import bundled_sources, ontology_file
-from .errors import InputError, ValidationError
-from .gazetteer import load_gazetteer
+from ._resources import bundled_sources, data_file, ontology_file
+from .errors import InputError, StoreError, ValidationError
+from .gazetteer import Gazetteer, load_gazetteer
 from .graph import entity_quads, report_quads
 from .link import link_report
-from .model import LinkedReport
 from .parse import parse_file
-from .store import build_lock, default_store_dir, write_version
+from .store import StoreVersion, build_lock, default_store_dir, open_current, write_version
 from .validate import validate
 
-__all__ = ["BuildResult", "NotLinked", "SourceSummary", "build", "collect_sources"]
+__all__ = [
+    "BuildResult",
+    "NotLinked",
+    "SourceSummary",
+    "build",
+    "collect_sources",
+    "ontology_quads",
+    "remove",
+]
+
+# Bump when the graph built from the same input changes, so that stores built by an
+# older cmsgraph are rebuilt in full rather than patched.
+PIPELINE_VERSION = 2
+_PARALLEL_FROM = 4  # sources; below this, worker start-up costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +69,9 @@ class SourceSummary:
     graph: str
     entries: int
     triples: int
+    mentions: int
+    unlinked: tuple[tuple[str, int], ...] = ()  # (name, line)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +87,9 @@ class BuildResult:
     linked_mentions: int
     not_linked: tuple[NotLinked, ...]
     warnings: tuple[str, ...]
+    processed: int = 0  # sources parsed in this build (the others were unchanged)
+    removed: int = 0  # sources dropped because they were no longer given
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
 def collect_sources(sources: Sequence[str | Path] | None) -> list[Path]:
@@ -68,7 +98,7 @@ def collect_sources(sources: Sequence[str | Path] | None) -> list[Path]:
     :raises InputError: if a source does not exist or a folder holds no ``.txt`` file.
     """
     if not sources:
-        return [Path(str(f)) for f in bundled_sources()]
+        return [Path(str(f)).resolve() for f in bundled_sources()]
     files: list[Path] = []
     for source in sources:
         path = Path(source)
@@ -81,109 +111,7 @@ def collect_sources(sources: Sequence[str | Path] | None) -> list[Path]:
             files.append(path)
         else:
             raise InputError(str(path), "no such file or directory")
-    return list(dict.fromkeys(files))
-
-
-def build(
-    sources: Sequence[str | Path] | None = None,
-    *,
-    store: str | Path | None = None,
-    base: str | None = None,
-    gazetteer: str | Path | None = None,
-    progress: Callable[[int, int, Path], None] | None = None,
-) -> BuildResult:
-    """Build the knowledge graph of ``sources`` into the store at ``store``.
-
-    :param sources: files or folders; by default the bundled source documents.
-    :param store: the store directory (default: :func:`~cmsgraph.store.default_store_dir`).
-    :param base: the base IRI of the data (default ``$CMSGRAPH_BASE`` or the built-in one).
-    :param gazetteer: a gazetteer file to use instead of the bundled one.
-    :param progress: called with (files done, files total, file) after each source.
-    :raises InputError: a source is missing, unreadable or not an activity report.
-    :raises ValidationError: a source's graph violates the SHACL shapes.
-    :raises StoreError: the store is being written by another build or cannot be written.
-    """
-    root = Path(store) if store is not None else default_store_dir()
-    iris = ns.Iris(ns.resolve_base(base))
-    files = collect_sources(sources)
-    gaz = load_gazetteer(gazetteer)
-    gazetteer_quads = entity_quads(gaz, iris)
-    by_subject: dict[str, list[Quad]] = {}
-    for quad in gazetteer_quads:
-        by_subject.setdefault(quad.subject.value, []).append(quad)
-
-    quads: list[Quad] = [*gazetteer_quads, *ontology_quads()]
-    summaries: list[SourceSummary] = []
-    warnings: list[str] = []
-    unlinked: Counter[str] = Counter()
-    first_seen: dict[str, str] = {}
-    entries = mentions = 0
-    symbols: dict[str, Path] = {}
-    for done, path in enumerate(files, start=1):
-        linked = link_report(parse_file(path), gaz)
-        symbol = linked.report.document.symbol
-        if symbol in symbols:
-            raise InputError(
-                str(path), f"document {symbol} was already read from {symbols[symbol]}"
-            )
-        symbols[symbol] = path
-        doc_quads = report_quads(linked, gaz, iris)
-        warnings.extend(str(w) for w in linked.report.warnings)
-        warnings.extend(_validate(path, doc_quads, by_subject))
-        quads.extend(doc_quads)
-        entries += len(linked.entries)
-        mentions += _count_links(linked)
-        for name in linked.unlinked:
-            unlinked[name.text] += 1
-            first_seen.setdefault(name.text, f"{name.path}:{name.line}")
-        summaries.append(
-            SourceSummary(
-                path=str(path),
-                symbol=symbol,
-                sha256=linked.report.sha256,
-                graph=iris.graph(symbol),
-                entries=len(linked.entries),
-                triples=len(doc_quads),
-            )
-        )
-        if progress:
-            progress(done, len(files), path)
-
-    not_linked = tuple(
-        NotLinked(text, count, first_seen[text])
-        for text, count in sorted(unlinked.items(), key=lambda kv: (-kv[1], kv[0]))
-    )
-    triples = len({q.triple for q in quads})
-    manifest = {
-        "format": 1,
-        "base": iris.base,
-        "sources": [_as_dict(s) for s in summaries],
-        "counts": {
-            "documents": len(summaries),
-            "entries": entries,
-            "triples": triples,
-            "linked_mentions": mentions,
-        },
-        "not_linked": [_as_dict(n) for n in not_linked],
-        "warnings": warnings,
-    }
-    with build_lock(root):
-        write_version(root, quads, manifest)
-    return BuildResult(
-        store=root,
-        base=iris.base,
-        sources=tuple(summaries),
-        documents=len(summaries),
-        entries=entries,
-        triples=triples,
-        linked_mentions=mentions,
-        not_linked=not_linked,
-        warnings=tuple(warnings),
-    )
-
-
-def _as_dict(record: object) -> dict[str, object]:
-    return {name: getattr(record, name) for name in record.__slots__}  # type: ignore[attr-defined]
+    return list(dict.fromkeys(p.resolve() for p in files))
 
 
 def ontology_quads() -> list[Quad]:
@@ -191,6 +119,82 @@ def ontology_quads() -> list[Quad]:
     graph = NamedNode(ns.ONTOLOGY)
     data = ontology_file("cmsgraph.ttl").read_bytes()
     return [Quad(t.subject, t.predicate, t.object, graph) for t in parse(data, RdfFormat.TURTLE)]
+
+
+# --- processing one source (in this process or a worker) ---------------------------
+
+
+@dataclass
+class _Context:
+    gazetteer: Gazetteer
+    iris: ns.Iris
+    by_subject: dict[str, list[Quad]]  # gazetteer quads by subject IRI
+
+
+@dataclass
+class _Processed:
+    summary: SourceSummary | None
+    nquads: bytes = b""
+    timings: dict[str, float] = field(default_factory=dict)
+    error: tuple[str, str, int | None, str] | None = None  # (kind, path, line, message)
+
+
+_WORKER: _Context | None = None  # set before forking; read by the workers
+
+
+def _process(path: Path) -> _Processed:
+    assert _WORKER is not None
+    context = _WORKER
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        timings[stage] = now - started
+        started = now
+
+    try:
+        report = parse_file(path)
+        lap("parse")
+        linked = link_report(report, context.gazetteer)
+        lap("link")
+        quads = report_quads(linked, context.gazetteer, context.iris)
+        lap("graph")
+        shape_warnings = _validate(path, quads, context.by_subject)
+        lap("validate")
+        data = serialize(quads, format=RdfFormat.N_QUADS) or b""
+        lap("serialize")
+    except ValidationError as exc:
+        return _Processed(None, error=("validation", exc.path, exc.line, _message(exc)))
+    except InputError as exc:
+        return _Processed(None, error=("input", exc.path, exc.line, _message(exc)))
+    doc = report.document
+    summary = SourceSummary(
+        path=str(path),
+        symbol=doc.symbol,
+        sha256=report.sha256,
+        graph=context.iris.graph(doc.symbol),
+        entries=len(linked.entries),
+        triples=len(quads),
+        mentions=sum(
+            len(e.mentions)
+            + len(e.documents)
+            + len(e.resolutions)
+            + len(e.budget_lines)
+            + len(e.amounts)
+            for e in linked.entries
+        ),
+        unlinked=tuple((u.text, u.line) for u in linked.unlinked),
+        warnings=tuple(str(w) for w in report.warnings) + tuple(shape_warnings),
+    )
+    return _Processed(summary, data, timings)
+
+
+def _message(exc: InputError) -> str:
+    """The message of an InputError without its "path:line: " prefix."""
+    prefix = f"{exc.path}:{exc.line}: " if exc.line is not None else f"{exc.path}: "
+    return exc.message.removeprefix(prefix)
 
 
 def _validate(path: Path, doc_quads: list[Quad], by_subject: dict[str, list[Quad]]) -> list[str]:
@@ -213,12 +217,215 @@ def _validate(path: Path, doc_quads: list[Quad], by_subject: dict[str, list[Quad
     return [f"{path}: shape warning: {r}" for r in results]
 
 
-def _count_links(linked: LinkedReport) -> int:
-    return sum(
-        len(e.mentions)
-        + len(e.documents)
-        + len(e.resolutions)
-        + len(e.budget_lines)
-        + len(e.amounts)
-        for e in linked.entries
+def _run(
+    paths: list[Path], progress: Callable[[int, int, Path], None] | None
+) -> Iterator[_Processed]:
+    """Process ``paths`` in order, on all cores when there are enough of them."""
+    workers = min(os.cpu_count() or 1, len(paths))
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if len(paths) < _PARALLEL_FROM or workers < 2 or not can_fork:
+        results: Iterator[_Processed] = map(_process, paths)
+        pool = None
+    else:
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        results = pool.imap(_process, paths, chunksize=4)
+    try:
+        for done, (path, processed) in enumerate(zip(paths, results, strict=True), start=1):
+            if processed.error is not None:
+                kind, where, line, message = processed.error
+                error = ValidationError if kind == "validation" else InputError
+                raise error(where, message, line=line)
+            if progress:
+                progress(done, len(paths), path)
+            yield processed
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+# --- the build -----------------------------------------------------------------------
+
+
+def _fingerprint(base: str, gazetteer: str | Path | None) -> str:
+    digest = hashlib.sha256(f"{PIPELINE_VERSION}\n{base}\n".encode())
+    gazetteer_bytes = Path(gazetteer).read_bytes() if gazetteer else data_file(
+        "gazetteer.toml").read_bytes()  # fmt: skip
+    for part in (gazetteer_bytes, ontology_file("shapes.ttl").read_bytes(),
+                 ontology_file("cmsgraph.ttl").read_bytes()):  # fmt: skip
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _previous(root: Path, fingerprint: str, full: bool) -> StoreVersion | None:
+    if full or not (root / "current").exists():
+        return None
+    try:
+        version = open_current(root)
+    except StoreError:
+        return None
+    if version.manifest.get("fingerprint") != fingerprint:
+        return None
+    return version
+
+
+def build(
+    sources: Sequence[str | Path] | None = None,
+    *,
+    store: str | Path | None = None,
+    base: str | None = None,
+    gazetteer: str | Path | None = None,
+    full: bool = False,
+    progress: Callable[[int, int, Path], None] | None = None,
+) -> BuildResult:
+    """Build the knowledge graph of ``sources`` into the store at ``store``.
+
+    The store then holds exactly ``sources``; unchanged ones are not processed again.
+
+    :param sources: files or folders; by default the bundled source documents.
+    :param store: the store directory (default: :func:`~cmsgraph.store.default_store_dir`).
+    :param base: the base IRI of the data (default ``$CMSGRAPH_BASE`` or the built-in one).
+    :param gazetteer: a gazetteer file to use instead of the bundled one.
+    :param full: process every source again, even those unchanged since the last build.
+    :param progress: called with (sources done, sources to process, path) after each one.
+    :raises InputError: a source is missing, unreadable or not an activity report.
+    :raises ValidationError: a source's graph violates the SHACL shapes.
+    :raises StoreError: the store is being written by another build or cannot be written.
+    """
+    global _WORKER
+    started = time.perf_counter()
+    root = Path(store) if store is not None else default_store_dir()
+    iris = ns.Iris(ns.resolve_base(base))
+    files = collect_sources(sources)
+    fingerprint = _fingerprint(iris.base, gazetteer)
+    timings: dict[str, float] = Counter()
+    with build_lock(root):
+        previous = _previous(root, fingerprint, full)
+        known = {s["path"]: s for s in previous.manifest["sources"]} if previous else {}
+        t = time.perf_counter()
+        hashes = {p: _sha256(p) for p in files}
+        timings["hash"] = time.perf_counter() - t
+        kept = [SourceSummary(**_tuples(known[str(p)])) for p in files
+                if str(p) in known and known[str(p)]["sha256"] == hashes[p]]  # fmt: skip
+        kept_paths = {s.path for s in kept}
+        todo = [p for p in files if str(p) not in kept_paths]
+
+        gaz = load_gazetteer(gazetteer)
+        gazetteer_quads = entity_quads(gaz, iris)
+        by_subject: dict[str, list[Quad]] = {}
+        for quad in gazetteer_quads:
+            by_subject.setdefault(quad.subject.value, []).append(quad)
+        _WORKER = _Context(gaz, iris, by_subject)
+        chunks: list[bytes] = []
+        if previous is None:
+            fixed = [*gazetteer_quads, *ontology_quads()]
+            chunks.append(serialize(fixed, format=RdfFormat.N_QUADS) or b"")
+        summaries: dict[str, SourceSummary] = {s.path: s for s in kept}
+        try:
+            for processed in _run(todo, progress):
+                assert processed.summary is not None
+                summaries[processed.summary.path] = processed.summary
+                chunks.append(processed.nquads)
+                for stage, seconds in processed.timings.items():
+                    timings[stage] += seconds
+        finally:
+            _WORKER = None
+        ordered = [summaries[str(p)] for p in files]
+        _check_unique_symbols(ordered)
+        drop = [s["graph"] for path, s in known.items()
+                if path not in kept_paths]  # fmt: skip
+        t = time.perf_counter()
+        manifest = _manifest(iris.base, fingerprint, ordered)
+        version = write_version(root, chunks, manifest, base_version=previous, drop_graphs=drop)
+        timings["load"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - started
+    return _result(version, processed=len(todo), removed=len(known) - len(kept),
+                   timings=dict(timings))  # fmt: skip
+
+
+def remove(sources: Sequence[str | Path], *, store: str | Path | None = None) -> BuildResult:
+    """Drop sources (given by path, file name or document symbol) from the store.
+
+    :raises InputError: if a source is not in the store.
+    :raises StoreError: if there is no store, or another build is writing it.
+    """
+    root = Path(store) if store is not None else default_store_dir()
+    with build_lock(root):
+        current = open_current(root)
+        entries = current.manifest["sources"]
+        gone: list[dict[str, Any]] = []
+        for source in sources:
+            wanted = str(source)
+            resolved = str(Path(wanted).resolve())
+            match = [s for s in entries if wanted in (s["symbol"], Path(s["path"]).name)
+                     or s["path"] == resolved]  # fmt: skip
+            if not match:
+                raise InputError(wanted, f"not in the store at {root}")
+            gone.extend(match)
+        keep = [SourceSummary(**_tuples(s)) for s in entries if s not in gone]
+        manifest = _manifest(current.manifest["base"], current.manifest["fingerprint"], keep)
+        version = write_version(root, [], manifest, base_version=current,
+                                drop_graphs=[s["graph"] for s in gone])  # fmt: skip
+    return _result(version, processed=0, removed=len(gone), timings={})
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read: {exc.strerror or exc}") from None
+
+
+def _tuples(record: dict[str, Any]) -> dict[str, Any]:
+    out = dict(record)
+    out["unlinked"] = tuple(tuple(u) for u in record.get("unlinked", ()))
+    out["warnings"] = tuple(record.get("warnings", ()))
+    return out
+
+
+def _check_unique_symbols(summaries: list[SourceSummary]) -> None:
+    seen: dict[str, str] = {}
+    for s in summaries:
+        if s.symbol in seen:
+            raise InputError(s.path, f"document {s.symbol} was already read from {seen[s.symbol]}")
+        seen[s.symbol] = s.path
+
+
+def _manifest(base: str, fingerprint: str, summaries: list[SourceSummary]) -> dict[str, Any]:
+    return {
+        "format": 2,
+        "base": base,
+        "fingerprint": fingerprint,
+        "sources": [
+            {name: getattr(s, name) for name in SourceSummary.__slots__} for s in summaries
+        ],
+    }
+
+
+def _result(
+    version: StoreVersion, *, processed: int, removed: int, timings: dict[str, float]
+) -> BuildResult:
+    summaries = [SourceSummary(**_tuples(s)) for s in version.manifest["sources"]]
+    unlinked: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for s in summaries:
+        for name, line in s.unlinked:
+            unlinked[name] += 1
+            first.setdefault(name, f"{s.path}:{line}")
+    return BuildResult(
+        store=version.root,
+        base=version.manifest["base"],
+        sources=tuple(summaries),
+        documents=len(summaries),
+        entries=sum(s.entries for s in summaries),
+        triples=version.manifest["triples"],
+        linked_mentions=sum(s.mentions for s in summaries),
+        not_linked=tuple(
+            NotLinked(name, count, first[name])
+            for name, count in sorted(unlinked.items(), key=lambda kv: (-kv[1], kv[0]))
+        ),
+        warnings=tuple(w for s in summaries for w in s.warnings),
+        processed=processed,
+        removed=removed,
+        timings=timings,
     )

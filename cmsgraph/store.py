@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Quad, Store
+from pyoxigraph import NamedNode, RdfFormat, Store
 
 from .errors import StoreError
 
@@ -120,22 +120,21 @@ def build_lock(root: Path) -> Iterator[None]:
 
 def write_version(
     root: str | Path,
-    quads: Iterable[Quad],
+    nquads: Iterable[bytes],
     manifest: dict[str, Any],
     *,
     base_version: StoreVersion | None = None,
     drop_graphs: Iterable[str] = (),
 ) -> StoreVersion:
-    """Write a new version holding ``quads`` and publish it as ``current``.
+    """Write a new version and publish it as ``current``.
 
-    With ``base_version`` the new version starts as a copy (a RocksDB checkpoint) of
-    it, minus ``drop_graphs``; otherwise it starts empty. Must be called under
-    :func:`build_lock`. Versions no longer current are removed afterwards.
+    The version starts empty or, with ``base_version``, as a checkpoint of it (hard
+    links: fast) minus ``drop_graphs``; the N-Quads chunks ``nquads`` are then bulk
+    loaded. ``manifest`` is stored with the number of quads added as ``triples``.
+    Must be called under :func:`build_lock`. Other versions are removed afterwards.
 
     :raises StoreError: if the store cannot be written.
     """
-    from pyoxigraph import NamedNode
-
     root = Path(root)
     versions = root / "versions"
     name = f"v{time.time_ns()}"
@@ -147,9 +146,16 @@ def write_version(
         store = Store(str(staging / "oxigraph"))
         for graph in drop_graphs:
             store.remove_graph(NamedNode(graph))
-        store.bulk_extend(quads)
+        load = staging / "load.nq"
+        with open(load, "wb") as out:
+            for chunk in nquads:
+                out.write(chunk)
+        if load.stat().st_size:
+            store.bulk_load(path=str(load), format=RdfFormat.N_QUADS)
+        load.unlink()
         store.flush()
         store.optimize()
+        manifest = {**manifest, "triples": len(store)}
         del store
         (staging / _MANIFEST).write_text(
             json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
@@ -161,7 +167,7 @@ def write_version(
         link.symlink_to(Path("versions") / name)
         os.replace(link, root / "current")  # the atomic swap
         _fsync_dir(root)
-    except OSError as exc:
+    except (OSError, SyntaxError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise StoreError(f"{root}: cannot write the store: {exc}") from None
     _remove_stale(root, keep=name)

@@ -34,8 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["ServerInfo", "ServerUnavailable", "free_port", "oxigraph_server",
-           "run_isql", "virtuoso_server"]
+__all__ = [
+    "ServerInfo",
+    "ServerUnavailable",
+    "free_port",
+    "oxigraph_server",
+    "run_isql",
+    "virtuoso_server",
+]
 
 VIRTUOSO_RESULT_SET_MAX_ROWS = 1_000_000
 
@@ -118,8 +124,14 @@ def _process(cmd: list[str], cwd: Path, log_path: Path) -> Iterator[subprocess.P
     """Run cmd in its own session (Ctrl-C in pytest doesn't hit it); always stop it."""
     with open(log_path, "wb") as log:
         try:
-            proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(
+                cmd,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         except OSError as exc:
             raise ServerUnavailable(f"cannot run {cmd[0]}: {exc}") from exc
         try:
@@ -134,19 +146,26 @@ def _process(cmd: list[str], cwd: Path, log_path: Path) -> Iterator[subprocess.P
                     proc.wait(timeout=10)
 
 
-def _wait(proc: subprocess.Popen[bytes], ready: Callable[[], bool], timeout: float, what: str,
-          log_path: Path) -> None:
+def _wait(
+    proc: subprocess.Popen[bytes],
+    ready: Callable[[], bool],
+    timeout: float,
+    what: str,
+    log_path: Path,
+) -> None:
     """Poll ready() until true; raise ServerUnavailable on early exit or timeout."""
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
-            raise ServerUnavailable(f"{what} exited with code {proc.returncode}:\n"
-                                    f"{_log_tail(log_path)}")
+            raise ServerUnavailable(
+                f"{what} exited with code {proc.returncode}:\n{_log_tail(log_path)}"
+            )
         if ready():
             return
         if time.monotonic() > deadline:
-            raise ServerUnavailable(f"{what} did not answer within {timeout}s:\n"
-                                    f"{_log_tail(log_path)}")
+            raise ServerUnavailable(
+                f"{what} did not answer within {timeout}s:\n{_log_tail(log_path)}"
+            )
         time.sleep(0.05)
 
 
@@ -159,28 +178,50 @@ def oxigraph_server(workdir: Path, *, timeout: float = 30.0) -> Iterator[ServerI
     workdir.mkdir(parents=True, exist_ok=True)
     port, log_path = free_port(), workdir / "oxigraph.log"
     base = f"http://127.0.0.1:{port}"
-    cmd = [_which("oxigraph"), "serve", "--location", str(workdir / "db"),
-           "--bind", f"127.0.0.1:{port}"]
+    cmd = [
+        _which("oxigraph"),
+        "serve",
+        "--location",
+        str(workdir / "db"),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
     with _process(cmd, workdir, log_path) as proc:
-        _wait(proc, lambda: _http_ok(base + "/query?query=ASK%7B%7D"), timeout,
-              "oxigraph", log_path)
-        yield ServerInfo(kind="oxigraph", base_url=base, query_url=base + "/query",
-                         update_url=base + "/update", gsp_url=base + "/store", user=None,
-                         password=None, pid=proc.pid, log_path=log_path, workdir=workdir)
+        _wait(
+            proc, lambda: _http_ok(base + "/query?query=ASK%7B%7D"), timeout, "oxigraph", log_path
+        )
+        yield ServerInfo(
+            kind="oxigraph",
+            base_url=base,
+            query_url=base + "/query",
+            update_url=base + "/update",
+            gsp_url=base + "/store",
+            user=None,
+            password=None,
+            pid=proc.pid,
+            log_path=log_path,
+            workdir=workdir,
+        )
 
 
-def run_isql(info: ServerInfo, sql: str, *, timeout: float = 120.0,
-             password: str | None = None) -> str:
+def run_isql(
+    info: ServerInfo, sql: str, *, timeout: float = 120.0, password: str | None = None
+) -> str:
     """Run SQL statements (``;``-terminated, one per line) as dba through ``isql-vt``.
 
     isql-vt exits 0 even when a statement fails, so ``*** Error`` in the output raises.
     """
     if info.kind != "virtuoso" or info.sql_port is None:
         raise ValueError("run_isql needs a Virtuoso server")
-    cmd = [_which("isql-vt"), f"127.0.0.1:{info.sql_port}", "dba",
-           password or info.password or "dba"]
-    res = subprocess.run(cmd, input=sql.rstrip() + "\n", capture_output=True, text=True,
-                         timeout=timeout, check=False)
+    cmd = [
+        _which("isql-vt"),
+        f"127.0.0.1:{info.sql_port}",
+        "dba",
+        password or info.password or "dba",
+    ]
+    res = subprocess.run(
+        cmd, input=sql.rstrip() + "\n", capture_output=True, text=True, timeout=timeout, check=False
+    )
     out = res.stdout + res.stderr
     if res.returncode != 0 or "*** Error" in out:
         raise RuntimeError(f"isql-vt failed (rc={res.returncode}):\n{out}")
@@ -248,20 +289,32 @@ def virtuoso_server(workdir: Path, *, timeout: float = 90.0) -> Iterator[ServerI
     cmd = [_which("virtuoso-t"), "+foreground", "+configfile", str(ini)]
     password = "t" + secrets.token_hex(12)
     with _process(cmd, workdir, log_path) as proc:
-        info = ServerInfo(kind="virtuoso", base_url=base, query_url=base + "/sparql",
-                          update_url=base + "/sparql-auth",
-                          gsp_url=base + "/sparql-graph-crud-auth", user="dba",
-                          password=password, pid=proc.pid, log_path=log_path,
-                          workdir=workdir, sql_port=sql_port)
+        info = ServerInfo(
+            kind="virtuoso",
+            base_url=base,
+            query_url=base + "/sparql",
+            update_url=base + "/sparql-auth",
+            gsp_url=base + "/sparql-graph-crud-auth",
+            user="dba",
+            password=password,
+            pid=proc.pid,
+            log_path=log_path,
+            workdir=workdir,
+            sql_port=sql_port,
+        )
 
         def ready() -> bool:  # "Server online" is logged after the HTTP listener starts
-            return ("Server online at" in _log_tail(log_path, 10**6) and _port_open(sql_port)
-                    and _http_ok(base + "/sparql?query=ASK%7B%7D"))
+            return (
+                "Server online at" in _log_tail(log_path, 10**6)
+                and _port_open(sql_port)
+                and _http_ok(base + "/sparql?query=ASK%7B%7D")
+            )
 
         _wait(proc, ready, timeout, "virtuoso-t", log_path)
         try:  # fresh databases always start with dba/dba
             run_isql(info, f"USER_SET_PASSWORD('dba', '{password}');", password="dba")
         except (RuntimeError, subprocess.TimeoutExpired) as exc:
-            raise ServerUnavailable(f"cannot set the dba password: {exc}\n"
-                                    f"{_log_tail(log_path)}") from exc
+            raise ServerUnavailable(
+                f"cannot set the dba password: {exc}\n{_log_tail(log_path)}"
+            ) from exc
         yield info
