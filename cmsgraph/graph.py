@@ -261,11 +261,10 @@ def _entry(
         out.add(node, predicate, target)
         mention_count += 1
         mention = NamedNode(f"{node.value}/mention/{mention_count}")
-        out.types(mention, _n(ns.CMSG, "Mention"), _n(ns.RDF, "Statement"), _n(ns.PROV, "Entity"))
+        out.types(mention, _n(ns.CMSG, "Mention"))  # rdf:Statement, prov:Entity by subclass
         out.add(mention, _n(ns.RDF, "subject"), node)
         out.add(mention, _n(ns.RDF, "predicate"), predicate)
         out.add(mention, _n(ns.RDF, "object"), target)
-        out.add(mention, _n(ns.PROV, "wasDerivedFrom"), node)
         out.text(mention, _n(ns.CMSG, "field"), str(which))
         out.add(mention, _n(ns.PROV, "value"), _text(text))
 

@@ -32,7 +32,14 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 
 from .errors import StoreError
 
-__all__ = ["StoreVersion", "default_store_dir", "open_current", "write_version"]
+__all__ = [
+    "StagedVersion",
+    "StoreVersion",
+    "default_store_dir",
+    "open_current",
+    "staged_version",
+    "write_version",
+]
 
 _MANIFEST = "manifest.json"
 
@@ -118,6 +125,75 @@ def build_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class StagedVersion:
+    """A new version being written next to ``current``; see :func:`staged_version`."""
+
+    def __init__(
+        self, root: Path, base_version: StoreVersion | None, drop_graphs: Iterable[str]
+    ) -> None:
+        self.root = root
+        self.name = f"v{time.time_ns()}"
+        self.path = root / "versions" / f"{self.name}.partial"
+        self.path.mkdir(parents=True)
+        if base_version is not None:
+            base_version.open().backup(str(self.path / "oxigraph"))
+        self._store: Store | None = Store(str(self.path / "oxigraph"))
+        for graph in drop_graphs:
+            self._store.remove_graph(NamedNode(graph))
+
+    def load(self, nquads: bytes) -> None:
+        """Bulk-load a chunk of N-Quads (the GIL is released while it loads)."""
+        assert self._store is not None
+        if nquads:
+            self._store.bulk_load(nquads, format=RdfFormat.N_QUADS)
+
+    def publish(self, manifest: dict[str, Any]) -> StoreVersion:
+        """Complete the version (with ``manifest`` plus its ``triples``) and swap it in."""
+        assert self._store is not None
+        self._store.flush()
+        self._store.optimize()
+        manifest = {**manifest, "triples": len(self._store)}
+        self._store = None  # closes it
+        (self.path / _MANIFEST).write_text(
+            json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
+        )
+        versions = self.root / "versions"
+        self.path.rename(versions / self.name)
+        _fsync_dir(versions)
+        link = self.root / f".current.{self.name}"
+        link.symlink_to(Path("versions") / self.name)
+        os.replace(link, self.root / "current")  # the atomic swap
+        _fsync_dir(self.root)
+        _remove_stale(self.root, keep=self.name)
+        return open_current(self.root)
+
+
+@contextlib.contextmanager
+def staged_version(
+    root: str | Path,
+    *,
+    base_version: StoreVersion | None = None,
+    drop_graphs: Iterable[str] = (),
+) -> Iterator[StagedVersion]:
+    """Write a new version: empty, or a checkpoint of ``base_version`` (hard links, fast)
+    minus ``drop_graphs``. Nothing is visible until :meth:`StagedVersion.publish`; if the
+    block raises, the partial version is removed. Call under :func:`build_lock`.
+
+    :raises StoreError: if the store cannot be written.
+    """
+    root = Path(root)
+    staged: StagedVersion | None = None
+    try:
+        staged = StagedVersion(root, base_version, drop_graphs)
+        yield staged
+    except (OSError, SyntaxError) as exc:
+        raise StoreError(f"{root}: cannot write the store: {exc}") from None
+    finally:
+        if staged is not None and staged.path.exists():
+            staged._store = None
+            shutil.rmtree(staged.path, ignore_errors=True)
+
+
 def write_version(
     root: str | Path,
     nquads: Iterable[bytes],
@@ -126,52 +202,11 @@ def write_version(
     base_version: StoreVersion | None = None,
     drop_graphs: Iterable[str] = (),
 ) -> StoreVersion:
-    """Write a new version and publish it as ``current``.
-
-    The version starts empty or, with ``base_version``, as a checkpoint of it (hard
-    links: fast) minus ``drop_graphs``; the N-Quads chunks ``nquads`` are then bulk
-    loaded. ``manifest`` is stored with the number of quads added as ``triples``.
-    Must be called under :func:`build_lock`. Other versions are removed afterwards.
-
-    :raises StoreError: if the store cannot be written.
-    """
-    root = Path(root)
-    versions = root / "versions"
-    name = f"v{time.time_ns()}"
-    staging = versions / f"{name}.partial"
-    try:
-        staging.mkdir(parents=True)
-        if base_version is not None:
-            base_version.open().backup(str(staging / "oxigraph"))
-        store = Store(str(staging / "oxigraph"))
-        for graph in drop_graphs:
-            store.remove_graph(NamedNode(graph))
-        load = staging / "load.nq"
-        with open(load, "wb") as out:
-            for chunk in nquads:
-                out.write(chunk)
-        if load.stat().st_size:
-            store.bulk_load(path=str(load), format=RdfFormat.N_QUADS)
-        load.unlink()
-        store.flush()
-        store.optimize()
-        manifest = {**manifest, "triples": len(store)}
-        del store
-        (staging / _MANIFEST).write_text(
-            json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
-        )
-        final = versions / name
-        staging.rename(final)
-        _fsync_dir(versions)
-        link = root / f".current.{name}"
-        link.symlink_to(Path("versions") / name)
-        os.replace(link, root / "current")  # the atomic swap
-        _fsync_dir(root)
-    except (OSError, SyntaxError) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise StoreError(f"{root}: cannot write the store: {exc}") from None
-    _remove_stale(root, keep=name)
-    return open_current(root)
+    """Write a whole new version from N-Quads chunks and publish it (see staged_version)."""
+    with staged_version(root, base_version=base_version, drop_graphs=drop_graphs) as staged:
+        for chunk in nquads:
+            staged.load(chunk)
+        return staged.publish(manifest)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -2,10 +2,10 @@
 
 Two engines check the same shapes:
 
-* ``"sparql"`` (the default): the shapes are compiled once into SPARQL queries, one
-  per constraint, and run on an in-memory pyoxigraph store holding the graph, the
-  ontology (for ``rdfs:subClassOf`` in ``sh:class``) and the gazetteer entities it
-  links to. It implements the part of SHACL Core the shapes use —
+* ``"compiled"`` (the default): the shapes are compiled once into constraint checks
+  evaluated over an index of the graph, the ontology (for ``rdfs:subClassOf`` in
+  ``sh:class``) and the gazetteer entities it links to. It implements the part of
+  SHACL Core the shapes use —
   `targets <https://www.w3.org/TR/shacl/#targets>`_ by ``sh:targetClass`` and
   property shapes with a predicate path and the
   `constraint components <https://www.w3.org/TR/shacl/#core-components>`_
@@ -19,9 +19,12 @@ Two engines check the same shapes:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import cache
+from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
 
@@ -40,6 +43,9 @@ _SUPPORTED = {
     )
 }  # fmt: skip
 _NODE_SHAPE_KEYS = {ns.RDF + "type", _SH + "targetClass", _SH + "property"}
+_NODE_KINDS = {"IRI": NamedNode, "Literal": Literal, "BlankNode": BlankNode}
+_RDF_TYPE = ns.RDF + "type"
+Term = NamedNode | BlankNode | Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,16 +62,14 @@ class Violation:
 
 @dataclass(frozen=True, slots=True)
 class _Check:
+    """One constraint component of one property shape, for one target class."""
+
     severity: str
     path: str
     message: str
-    query: str  # SELECT ?focus ... : one row per violating focus node (and value)
-
-
-def _term(term: NamedNode | Literal | BlankNode) -> str:
-    from .results import sparql_term
-
-    return sparql_term(term)
+    targets: frozenset[str]  # the target class and its subclasses
+    kind: str  # minCount, maxCount, datatype, class, nodeKind, minInclusive, ...
+    parameter: Any  # int, IRI, frozenset of IRIs or terms, compiled regex ...
 
 
 def _objects(shapes: Store, subject: NamedNode | BlankNode, predicate: str) -> list:
@@ -85,13 +89,34 @@ def _list(shapes: Store, head: NamedNode | BlankNode) -> list:
     return items
 
 
-def _instance_of(var: str, cls: str) -> str:
-    return f"{var} <{ns.RDF}type>/<{ns.RDFS}subClassOf>* <{cls}>"
+@cache
+def _subclasses() -> dict[str, frozenset[str]]:
+    """Each class of the ontology with all its subclasses (reflexive, transitive)."""
+    direct: dict[str, set[str]] = {}
+    for t in _ontology_triples():
+        if t.predicate.value == ns.RDFS + "subClassOf" and isinstance(t.object, NamedNode):
+            direct.setdefault(t.object.value, set()).add(t.subject.value)
+    closure: dict[str, frozenset[str]] = {}
+
+    def walk(cls: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        found = {cls}
+        for sub in direct.get(cls, ()):
+            if sub not in seen:
+                found |= walk(sub, seen | {cls})
+        return frozenset(found)
+
+    for cls in direct:
+        closure[cls] = walk(cls)
+    return closure
+
+
+def _closure(cls: str) -> frozenset[str]:
+    return _subclasses().get(cls, frozenset({cls}))
 
 
 @cache
 def compile_shapes() -> tuple[_Check, ...]:
-    """Compile ``shapes.ttl`` into SPARQL checks.
+    """Compile ``shapes.ttl`` into constraint checks.
 
     :raises CmsGraphError: if a shape uses SHACL features this engine does not check.
     """
@@ -123,66 +148,35 @@ def _property_checks(shapes: Store, prop: BlankNode | NamedNode, target: str) ->
     severity_node = _one(shapes, prop, _SH + "severity")
     severity = severity_node.value.rsplit("#", 1)[1] if severity_node else "Violation"
     custom = _one(shapes, prop, _SH + "message")
-    focus = _instance_of("?focus", target)
-    p = f"<{path.value}>"
+    targets = _closure(target)
     out: list[_Check] = []
 
-    def add(message: str, query: str) -> None:
-        out.append(_Check(severity, path.value, custom.value if custom else message, query))
-
-    def value_filter(message: str, condition: str) -> None:
-        add(
-            message,
-            f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} . ?focus {p} ?value . "
-            f"FILTER ({condition}) }}",
-        )
+    def add(kind: str, parameter: Any, message: str) -> None:
+        text = custom.value if custom else message
+        out.append(_Check(severity, path.value, text, targets, kind, parameter))
 
     if (n := _one(shapes, prop, _SH + "minCount")) is not None:
-        add(
-            f"fewer than {n.value} values",
-            f"SELECT ?focus WHERE {{ {{ SELECT DISTINCT ?focus WHERE {{ {focus} }} }} "
-            f"OPTIONAL {{ ?focus {p} ?value }} }} GROUP BY ?focus "
-            f"HAVING (COUNT(DISTINCT ?value) < {int(n.value)})",
-        )
+        add("minCount", int(n.value), f"fewer than {n.value} values")
     if (n := _one(shapes, prop, _SH + "maxCount")) is not None:
-        add(
-            f"more than {n.value} values",
-            f"SELECT ?focus WHERE {{ {focus} . ?focus {p} ?value }} GROUP BY ?focus "
-            f"HAVING (COUNT(DISTINCT ?value) > {int(n.value)})",
-        )
+        add("maxCount", int(n.value), f"more than {n.value} values")
     if (d := _one(shapes, prop, _SH + "datatype")) is not None:
-        value_filter(
-            f"value is not of datatype {d.value}",
-            f"!isLiteral(?value) || datatype(?value) != <{d.value}>",
-        )
+        add("datatype", d.value, f"value is not of datatype {d.value}")
     if (c := _one(shapes, prop, _SH + "class")) is not None:
-        add(
-            f"value is not an instance of {c.value}",
-            f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} . ?focus {p} ?value . "
-            f"FILTER NOT EXISTS {{ {_instance_of('?value', c.value)} }} }}",
-        )
+        add("class", (_closure(c.value),), f"value is not an instance of {c.value}")
     if (k := _one(shapes, prop, _SH + "nodeKind")) is not None:
-        tests = {"IRI": "isIRI(?value)", "Literal": "isLiteral(?value)",
-                 "BlankNode": "isBlank(?value)"}  # fmt: skip
         kind = k.value.rsplit("#", 1)[1]
-        if kind not in tests:
+        if kind not in _NODE_KINDS:
             raise CmsGraphError(f"shapes.ttl: sh:nodeKind sh:{kind} is not supported")
-        value_filter(f"value is not a {kind}", f"!{tests[kind]}")
+        add("nodeKind", _NODE_KINDS[kind], f"value is not a {kind}")
     if (m := _one(shapes, prop, _SH + "minInclusive")) is not None:
-        value_filter(f"value is less than {m.value}", f"!(?value >= {_term(m)})")
+        add("minInclusive", Decimal(m.value), f"value is less than {m.value}")
     if (m := _one(shapes, prop, _SH + "minLength")) is not None:
-        value_filter(
-            f"value is shorter than {m.value}",
-            f"isBlank(?value) || STRLEN(STR(?value)) < {int(m.value)}",
-        )
+        add("minLength", int(m.value), f"value is shorter than {m.value}")
     if (r := _one(shapes, prop, _SH + "pattern")) is not None:
-        value_filter(
-            f"value does not match {r.value!r}",
-            f"isBlank(?value) || !REGEX(STR(?value), {_term(r)})",
-        )
+        add("pattern", re.compile(r.value), f"value does not match {r.value!r}")
     if (head := _one(shapes, prop, _SH + "in")) is not None:
-        allowed = ", ".join(_term(t) for t in _list(shapes, head))
-        value_filter(f"value is not one of {allowed}", f"?value NOT IN ({allowed})")
+        allowed = _list(shapes, head)
+        add("in", frozenset(allowed), f"value is not one of {', '.join(map(str, allowed))}")
     if (head := _one(shapes, prop, _SH + "or")) is not None:
         alternatives = []
         for member in _list(shapes, head):
@@ -190,12 +184,8 @@ def _property_checks(shapes: Store, prop: BlankNode | NamedNode, target: str) ->
             cls = _one(shapes, member, _SH + "class")
             if member_keys != {_SH + "class"} or cls is None:
                 raise CmsGraphError("shapes.ttl: sh:or supports only alternatives of sh:class")
-            alternatives.append(f"FILTER NOT EXISTS {{ {_instance_of('?value', cls.value)} }}")
-        add(
-            "value conforms to none of the alternatives of sh:or",
-            f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} . ?focus {p} ?value . "
-            f"{' '.join(alternatives)} }}",
-        )
+            alternatives.append(_closure(cls.value))
+        add("class", tuple(alternatives), "value conforms to none of the alternatives of sh:or")
     return out
 
 
@@ -204,7 +194,7 @@ def _ontology_triples() -> tuple:
     return tuple(parse(ontology_file("cmsgraph.ttl").read_bytes(), RdfFormat.TURTLE))
 
 
-def validate(quads: Iterable[Quad], *, engine: str = "sparql") -> list[Violation]:
+def validate(quads: Iterable[Quad], *, engine: str = "compiled") -> list[Violation]:
     """Validate the triples of ``quads`` (graph names ignored); return every result.
 
     Results of severity ``Violation`` mean the graph must not be written.
@@ -213,17 +203,71 @@ def validate(quads: Iterable[Quad], *, engine: str = "sparql") -> list[Violation
     """
     if engine == "pyshacl":
         return _validate_pyshacl(quads)
-    if engine != "sparql":
-        raise CmsGraphError(f"unknown validation engine {engine!r}; 'sparql' or 'pyshacl'")
+    if engine != "compiled":
+        raise CmsGraphError(f"unknown validation engine {engine!r}; 'compiled' or 'pyshacl'")
     checks = compile_shapes()
-    store = Store()
-    store.extend(Quad(q.subject, q.predicate, q.object) for q in quads)
-    store.extend(Quad(t.subject, t.predicate, t.object) for t in _ontology_triples())
+    values: dict[str, dict[str, list[Term]]] = {}
+    types: dict[str, set[str]] = {}
+    for q in (*quads, *_ontology_triples()):
+        values.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(q.object)
+        if q.predicate.value == _RDF_TYPE:
+            types.setdefault(q.subject.value, set()).add(q.object.value)
+    focus_nodes: dict[frozenset[str], list[str]] = {}
     results: set[Violation] = set()
     for check in checks:
-        for row in store.query(check.query):
-            results.add(Violation(check.severity, row["focus"].value, check.path, check.message))
+        focus = focus_nodes.get(check.targets)
+        if focus is None:
+            focus = focus_nodes[check.targets] = [
+                s for s, ts in types.items() if not ts.isdisjoint(check.targets)
+            ]
+        for node in focus:
+            if not _conforms(check, values[node].get(check.path, ()), types):
+                results.add(Violation(check.severity, node, check.path, check.message))
     return sorted(results, key=lambda v: (v.severity, v.focus, v.path or "", v.message))
+
+
+def _conforms(check: _Check, objects: Sequence[Term], types: dict[str, set[str]]) -> bool:
+    """Whether one focus node's values satisfy one constraint (SHACL Core section 4)."""
+    kind, parameter = check.kind, check.parameter
+    if kind == "minCount":
+        return len(set(objects)) >= parameter
+    if kind == "maxCount":
+        return len(set(objects)) <= parameter
+    for value in objects:
+        is_literal = isinstance(value, Literal)
+        if kind == "datatype":
+            ok = is_literal and value.datatype.value == parameter
+        elif kind == "class":  # each alternative is a class with its subclasses
+            held = set() if is_literal else types.get(value.value, set())
+            ok = any(not held.isdisjoint(classes) for classes in parameter)
+        elif kind == "nodeKind":
+            ok = isinstance(value, parameter)
+        elif kind == "minInclusive":
+            ok = (
+                is_literal
+                and _number(value.value) is not None
+                and (
+                    _number(value.value) >= parameter  # type: ignore[operator]
+                )
+            )
+        elif kind == "minLength":
+            ok = not isinstance(value, BlankNode) and len(value.value) >= parameter
+        elif kind == "pattern":
+            ok = not isinstance(value, BlankNode) and parameter.search(value.value) is not None
+        elif kind == "in":
+            ok = value in parameter
+        else:
+            raise CmsGraphError(f"unknown constraint {kind}")
+        if not ok:
+            return False
+    return True
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
 
 
 def _validate_pyshacl(quads: Iterable[Quad]) -> list[Violation]:
