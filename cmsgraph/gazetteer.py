@@ -84,15 +84,21 @@ class Gazetteer:
         first = key[0].lower()
         self.lengths[first] = tuple(sorted({*self.lengths.get(first, ()), len(key)}, reverse=True))
 
-    def match_at(self, words: list[str], i: int) -> tuple[str, int] | None:
-        """The entity named by the longest surface form starting at token ``i``."""
-        for n in self.lengths.get(words[i].lower(), ()):
+    def match_at(
+        self, words: list[str], i: int, lowered: list[str] | None = None
+    ) -> tuple[str, int] | None:
+        """The entity named by the longest surface form starting at token ``i``.
+
+        ``lowered`` (the words in lower case), when given, saves lowering them again.
+        """
+        if lowered is None:
+            lowered = [w.lower() for w in words]
+        for n in self.lengths.get(lowered[i], ()):
             if i + n > len(words):
                 continue
-            window = tuple(words[i : i + n])
-            if (hit := self.exact.get(window)) is not None:
+            if (hit := self.exact.get(tuple(words[i : i + n]))) is not None:
                 return hit, n
-            if (hit := self.folded.get(tuple(w.lower() for w in window))) is not None:
+            if (hit := self.folded.get(tuple(lowered[i : i + n]))) is not None:
                 return hit, n
         return None
 

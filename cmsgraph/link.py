@@ -207,11 +207,12 @@ def _scan(text: str, which: Field, gazetteer: Gazetteer) -> tuple[list[Mention],
         masked = pattern.sub(lambda m: " " * len(m.group()), masked)
     tokens = tokenize(masked)
     words = [t.group() for t in tokens]
+    lowered = [w.lower() for w in words]
     covered = [False] * len(tokens)
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
-        hit = gazetteer.match_at(words, i)
+        hit = gazetteer.match_at(words, i, lowered)
         if hit is None:
             i += 1
             continue
@@ -270,7 +271,9 @@ def _unique_mentions(mentions: list[Mention]) -> Iterator[Mention]:
 
 
 def _is_acronym(word: str) -> bool:
-    return word[:1].isalpha() and sum(c.isupper() for c in word) >= 2
+    if word.islower() or not word[0].isalpha():  # the common case, decided at once
+        return False
+    return sum(c.isupper() for c in word) >= 2
 
 
 def _unlinked(
@@ -291,10 +294,12 @@ def _unlinked(
     for i, token in enumerate(tokens):
         word = token.group()
         if covered[i] or not word[0].isalnum():
-            yield from flush()
+            if run:
+                yield from flush()
             continue
         if _is_acronym(word):
-            yield from flush()
+            if run:
+                yield from flush()
             if word not in gazetteer.ignore:
                 yield word
             continue
@@ -304,7 +309,7 @@ def _unlinked(
             run.append(i)
         elif run and word in _CONNECTORS:
             run.append(i)
-        else:
+        elif run:
             yield from flush()
     yield from flush()
 
