@@ -67,7 +67,6 @@ _CODE_GROUP_RE = re.compile(
 )
 _CODE_RE = re.compile(r"\d{1,3}\.\d{1,3}")
 _ODD_CODE_RE = re.compile(r"\(\s*(\d+(?:\.\d+){2,})\s*\)")
-_TABLE_RE = re.compile(r"<table\b.*?(?:</table\s*>|$)", re.IGNORECASE | re.DOTALL)
 _ROW_RE = re.compile(r"<tr\b[^>]*>(.*?)(?:</tr\s*>|(?=<tr\b)|$)", re.IGNORECASE | re.DOTALL)
 _CELL_RE = re.compile(
     r"<(td|th)\b[^>]*>(.*?)(?:</(?:td|th)\s*>|(?=<t[dh]\b)|$)", re.IGNORECASE | re.DOTALL
@@ -83,7 +82,11 @@ _MONTHS = {
     )
 }  # fmt: skip
 _COLUMN_HEADERS = {"ACTIVITY", "PROGRESS ON IMPLEMENTATION", "PLAN", "RESOURCES"}
-_MAX_LINE = 2_000_000  # characters; a longer line is refused rather than regex-scanned
+# Limits: input beyond them is refused with a clear error rather than processed for
+# minutes. Real reports are far below them (the seed: 39 KB, 33 rows).
+MAX_LINE = 2_000_000  # characters in one line
+MAX_CELL = 1_000_000  # characters in one cell
+MAX_ROWS = 20_000  # report rows in one document
 
 
 def parse_file(path: str | Path) -> Report:
@@ -113,6 +116,8 @@ def _decode(path: str, data: bytes) -> str:
         except UnicodeDecodeError as exc:
             raise InputError(path, f"invalid UTF-16 text at byte {exc.start}") from None
     if b"\x00" in data:
+        if (text := _utf16_without_bom(data)) is not None:
+            return text
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise InputError(path, "binary file (NUL byte): a text document was expected", line=line)
     try:
@@ -122,6 +127,21 @@ def _decode(path: str, data: bytes) -> str:
         raise InputError(
             path, f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x})", line=line
         ) from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text that is UTF-16 without a byte-order mark: NULs on every other byte."""
+    sample = data[:4096]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    for encoding, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros.count(0) > 0.9 * len(zeros):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return None if "\x00" in text else text
+    return None
 
 
 def clean_cell(raw: str) -> tuple[str, tuple[str, ...]]:
@@ -187,6 +207,7 @@ class _State:
     counters: dict[tuple[str, str], int] = field(default_factory=dict)
     footnotes: dict[str, str] = field(default_factory=dict)
     markers: dict[int, tuple[str, ...]] = field(default_factory=dict)  # entry position -> markers
+    rows: int = 0  # table rows read, repeats included
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ParseWarning(self.path, line, message))
@@ -209,8 +230,12 @@ def parse_text(text: str, *, path: str = "<text>", sha256: str | None = None) ->
             "(a line 'NR.<TAB>ACTIVITY<TAB>DESCRIPTION') found",
         )
     for number, line in enumerate(lines, start=1):
-        if len(line) > _MAX_LINE:
-            raise InputError(path, f"line of {len(line):,} characters is too long", line=number)
+        if len(line) > MAX_LINE:
+            raise InputError(
+                path,
+                f"line of {len(line):,} characters exceeds the limit of {MAX_LINE:,}",
+                line=number,
+            )
     header_lines = lines[:first_table]
     document = _parse_header(path, header_lines)
     state = _State(path=path, ranges=_period_ranges(text))
@@ -433,10 +458,17 @@ def _rows(state: _State, number: int, cells: list[str]) -> Iterator[list[str]]:
     A cell holding a nested ``<table>`` contributes that table's rows; the cells after
     it repeat the table flat (header, then rows) and are kept only where they differ.
     """
+    for cell in cells:
+        if len(cell) > MAX_CELL:
+            raise InputError(
+                state.path,
+                f"cell of {len(cell):,} characters exceeds the limit of {MAX_CELL:,}",
+                line=number,
+            )
     if any("<table" in c.lower() for c in cells):
         rest: list[str] = []
         for cell in cells:
-            tables = _TABLE_RE.findall(cell)
+            tables = _tables(cell)
             if not tables:
                 rest.append(cell)
                 continue
@@ -462,6 +494,21 @@ def _rows(state: _State, number: int, cells: list[str]) -> Iterator[list[str]]:
     yield _three(state, number, cells)
 
 
+def _tables(cell: str) -> list[str]:
+    """The ``<table>...</table>`` fragments of a cell (an unclosed one runs to the end).
+
+    A plain scan rather than a lazy regex, which would be quadratic on many unclosed
+    tables.
+    """
+    lower, found, start = cell.lower(), [], 0
+    while (begin := lower.find("<table", start)) != -1:
+        end = lower.find("</table", begin)
+        end = len(cell) if end == -1 else lower.find(">", end) + 1 or len(cell)
+        found.append(cell[begin:end])
+        start = end
+    return found
+
+
 def _three(state: _State, number: int, cells: list[str]) -> list[str]:
     if len(cells) > 3:
         raise InputError(
@@ -474,6 +521,11 @@ def _add_row(state: _State, section: _Section, number: int, line: str, row: list
     assert section.period is not None
     (activity, m1), (status, m2), (resources, m3) = (clean_cell(c) for c in row)
     period = section.period
+    state.rows += 1
+    if state.rows > MAX_ROWS:
+        raise InputError(
+            state.path, f"more than {MAX_ROWS:,} report rows: refused as too large", line=number
+        )
     key = (section.area.number, period.label, activity, status, resources)
     if key in state.seen_rows:
         return  # the flat repeat of a nested table's row (see _rows)
