@@ -36,6 +36,7 @@ from .model import ActivityArea, DocumentInfo, ParseWarning, Period, Report, Rep
 __all__ = ["parse_file", "parse_text", "split_codes"]
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SUPERSCRIPT_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 
 _SYMBOL_RE = re.compile(r"^(UNEP/[A-Z]+/[A-Za-z]+\d+)/(?:Doc|Inf)\.?\s*[\w.]+$")
@@ -221,6 +222,9 @@ def parse_text(text: str, *, path: str = "<text>", sha256: str | None = None) ->
     """
     if sha256 is None:
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    control = _CONTROL_RE.search(text)
+    if control:  # XML 1.0 (RDF/XML) cannot carry them; the graph must survive every format
+        text = _CONTROL_RE.sub("\ufffd", text)
     lines = re.split(r"\r\n|\r|\n", text)
     first_table = next((i for i, ln in enumerate(lines) if _is_area_header(ln)), None)
     if first_table is None:
@@ -239,6 +243,9 @@ def parse_text(text: str, *, path: str = "<text>", sha256: str | None = None) ->
     header_lines = lines[:first_table]
     document = _parse_header(path, header_lines)
     state = _State(path=path, ranges=_period_ranges(text))
+    if control:
+        where = len(re.split(r"\r\n|\r|\n", text[: control.start()]))
+        state.warn(where, "control characters replaced by U+FFFD (first on this line)")
     prose: list[str] = [ln.strip() for ln in header_lines if ln.strip()]
     section: _Section | None = None
     expecting_area = False

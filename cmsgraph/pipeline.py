@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -302,7 +303,15 @@ def _run(
 
 
 def _fingerprint(base: str, gazetteer: str | Path | None) -> str:
+    """What a store's graphs depend on besides the sources: when it changes, all are rebuilt.
+
+    That is the base IRI, the gazetteer, shapes and ontology, and cmsgraph's own code
+    (so that an upgrade never keeps graphs an older parser or linker made).
+    """
     digest = hashlib.sha256(f"{PIPELINE_VERSION}\n{base}\n".encode())
+    for module in sorted(files("cmsgraph").iterdir(), key=lambda f: f.name):
+        if module.name.endswith(".py"):
+            digest.update(hashlib.sha256(module.read_bytes()).digest())
     gazetteer_bytes = Path(gazetteer).read_bytes() if gazetteer else data_file(
         "gazetteer.toml").read_bytes()  # fmt: skip
     for part in (gazetteer_bytes, ontology_file("shapes.ttl").read_bytes(),

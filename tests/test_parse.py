@@ -244,3 +244,11 @@ def test_mutated_seed_gives_a_report_or_a_clear_error(seed_text, data):
         parse_text("\n".join(lines), path="m.txt")
     except InputError as exc:
         assert str(exc).startswith("m.txt")
+
+
+def test_control_characters_are_replaced_with_a_warning(seed_text):
+    text = seed_text.replace("IEG reform process.", "IEG \x1b[31mreform\x0c process.")
+    report = parse_text(text, path="x.txt")
+    (row,) = [e for e in report.entries if e.line == 60]
+    assert "\x1b" not in row.source_text and "\ufffd[31mreform" in row.source_text
+    assert [(w.line, "control characters" in w.message) for w in report.warnings] == [(60, True)]
