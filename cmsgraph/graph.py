@@ -196,25 +196,32 @@ def report_quads(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> l
             out.add(period, _n(ns.CMSG, "startYear"), _typed(str(entry.period.start), "gYear"))
             out.add(period, _n(ns.CMSG, "endYear"), _typed(str(entry.period.end), "gYear"))
         for code, text in entry.code_texts:
-            node = subactivities.get(code)
-            if node is None:
-                node = subactivities[code] = NamedNode(iris.subactivity(scope, code))
-                area_number = code.split(".")[0]
-                area_node = NamedNode(iris.activity(scope, area_number))
-                out.types(node, _n(ns.CMSG, "SubActivity"), _n(ns.SKOS, "Concept"))
-                out.text(node, _n(ns.SKOS, "notation"), code)
-                out.text(node, _n(ns.SKOS, "prefLabel"), code)
-                out.text(node, _n(ns.RDFS, "label"), f"{code} {text}".strip())
-                out.add(node, _n(ns.SKOS, "broader"), area_node)
-                if area_number not in areas:  # numbered under an area this report lacks
-                    areas.add(area_number)
-                    out.types(area_node, _n(ns.CMSG, "ActivityArea"), _n(ns.SKOS, "Concept"))
-                    out.text(area_node, _n(ns.SKOS, "notation"), area_number)
-            out.text(node, _n(ns.SKOS, "definition"), text)
+            if code not in subactivities:
+                subactivities[code] = _subactivity(out, iris, scope, code, text, areas)
+            out.text(subactivities[code], _n(ns.SKOS, "definition"), text)
         _entry(
             out, linked_entry, doc.symbol, period, subactivities, scope, convention, gazetteer, iris
         )
     return _dedupe(out.quads)
+
+
+def _subactivity(
+    out: _Quads, iris: ns.Iris, scope: str, code: str, text: str, areas: set[str]
+) -> NamedNode:
+    """A sub-activity, under the area its number names (added if the report lacks it)."""
+    node = NamedNode(iris.subactivity(scope, code))
+    area_number = code.split(".")[0]
+    area_node = NamedNode(iris.activity(scope, area_number))
+    out.types(node, _n(ns.CMSG, "SubActivity"), _n(ns.SKOS, "Concept"))
+    out.text(node, _n(ns.SKOS, "notation"), code)
+    out.text(node, _n(ns.SKOS, "prefLabel"), code)
+    out.text(node, _n(ns.RDFS, "label"), f"{code} {text}".strip())
+    out.add(node, _n(ns.SKOS, "broader"), area_node)
+    if area_number not in areas:  # numbered under an area this report lacks
+        areas.add(area_number)
+        out.types(area_node, _n(ns.CMSG, "ActivityArea"), _n(ns.SKOS, "Concept"))
+        out.text(area_node, _n(ns.SKOS, "notation"), area_number)
+    return node
 
 
 def _dedupe(quads: Iterable[Quad]) -> list[Quad]:

@@ -123,7 +123,7 @@ def compile_shapes() -> tuple[_Check, ...]:
     shapes = Store()
     shapes.extend(parse(ontology_file("shapes.ttl").read_bytes(), RdfFormat.TURTLE))
     checks: list[_Check] = []
-    node_shapes = {q.subject for q in shapes.quads_for_pattern(
+    node_shapes: set[NamedNode | BlankNode] = {q.subject for q in shapes.quads_for_pattern(  # type: ignore[misc]
         None, NamedNode(ns.RDF + "type"), NamedNode(_SH + "NodeShape"))}  # fmt: skip
     for node_shape in sorted(node_shapes, key=str):
         extra = {q.predicate.value for q in shapes.quads_for_pattern(node_shape, None, None)}
@@ -236,7 +236,7 @@ def _conforms(check: _Check, objects: Sequence[Term], types: dict[str, set[str]]
     for value in objects:
         is_literal = isinstance(value, Literal)
         if kind == "datatype":
-            ok = is_literal and value.datatype.value == parameter
+            ok = isinstance(value, Literal) and value.datatype.value == parameter
         elif kind == "class":  # each alternative is a class with its subclasses
             held = set() if is_literal else types.get(value.value, set())
             ok = any(not held.isdisjoint(classes) for classes in parameter)
