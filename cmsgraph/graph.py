@@ -189,7 +189,7 @@ def report_quads(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> l
         entry = linked_entry.entry
         period = periods.get(entry.period.label)
         if period is None:
-            period = periods[entry.period.label] = NamedNode(iris.period(entry.period.label))
+            period = periods[entry.period.label] = NamedNode(iris.period(scope, entry.period.label))
             out.types(period, _n(ns.CMSG, "Period"))
             out.text(period, _n(ns.RDFS, "label"), entry.period.label)
             out.add(period, _n(ns.CMSG, "term"), _n(ns.CMSG, _TERMS[entry.period.term]))

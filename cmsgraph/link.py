@@ -37,7 +37,9 @@ from .model import (
 
 __all__ = ["document_refs", "link_entry", "link_report"]
 
-_FULL_SYMBOL_RE = re.compile(r"\bUNEP/[A-Z]+/[A-Za-z]+\d+/(?:Doc|Inf)\.?\s?\d+(?:\.\d+)*")
+_FULL_SYMBOL_RE = re.compile(
+    r"\bUNEP/[A-Z]+(?:/[A-Za-z]+)?/[A-Za-z]+\d+/(?:Doc|Inf)\.?\s?\d+(?:\.\d+)*"
+)
 _SHORT_REF_RE = re.compile(
     r"\b(Docs?|Inf)\b\.?\s*(\d+(?:\.\d+)*)"
     r"((?:\s*(?:,|and|&)\s*(?:(?:Docs?|Inf)\b\.?\s*)?\d+(?:\.\d+)*)*)"
@@ -89,7 +91,12 @@ _ROLE_BY_TYPE = {
     "Region": Role.REGION,
 }
 _CONNECTORS = frozenset({"of", "for", "the", "on", "de", "du", "des", "la", "to"})
+# Meeting codes ("COP12", "StC42", "MOP6") name meetings, not unknown organisations
+_MEETING_CODE_RE = re.compile(r"\b(?:COP|StC|ScC|MOP|MoP|MOS|SS)\s?\d+\b")
+# Spans blanked out before matching: references name documents, not entities
 _REFERENCE_RES = (_FULL_SYMBOL_RE, _SHORT_REF_RE, _RESOLUTION_RE, _BUDGET_LINE_RE)
+# Spans that are not unknown names either, though the gazetteer may know them ("COP11")
+_NOT_NAMES_RES = (_AMOUNT_RE, _MEETING_CODE_RE)
 _SENTENCE_ENDS = ".!?:;(\n"
 
 
@@ -228,6 +235,11 @@ def _scan(text: str, which: Field, gazetteer: Gazetteer) -> tuple[list[Mention],
             mentions.append(Mention(which, start, end, surface, instrument, Role.INSTRUMENT))
         covered[i : i + n] = [True] * n
         i += n
+    spans = [m.span() for pattern in _NOT_NAMES_RES for m in pattern.finditer(masked)]
+    if spans:
+        for j, token in enumerate(tokens):
+            if any(start <= token.start() < end for start, end in spans):
+                covered[j] = True
     return mentions, list(_unlinked(masked, tokens, covered, gazetteer))
 
 
@@ -298,6 +310,9 @@ def _unlinked(
                 yield from flush()
             continue
         if _is_acronym(word):
+            if run and word in gazetteer.ignore:  # "Steppe Eagle MoU": a generic acronym
+                run.append(i)  # ends a name rather than cutting it short
+                continue
             if run:
                 yield from flush()
             if word not in gazetteer.ignore:

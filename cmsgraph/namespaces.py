@@ -119,8 +119,10 @@ class Iris:
     def resolution(self, convention: str, number: str) -> str:
         return f"{self.base}resolution/{_seg(convention)}/{_seg(number)}"
 
-    def period(self, label: str) -> str:
-        return f"{self.base}period/{_seg(label)}"
+    def period(self, scope: str, label: str) -> str:
+        """A period of a programme: "2012-2014" is the short term of one resolution and
+        the medium term of another, so periods are scoped like activity areas."""
+        return f"{scope}/period/{_seg(label)}"
 
     def budget_line(self, convention: str, line: str) -> str:
         return f"{self.base}budget-line/{_seg(convention)}/{_seg(line)}"

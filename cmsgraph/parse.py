@@ -39,18 +39,20 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SUPERSCRIPT_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 
-_SYMBOL_RE = re.compile(r"^(UNEP/[A-Z]+/[A-Za-z]+\d+)/(?:Doc|Inf)\.?\s*[\w.]+$")
+# UNEP/CMS/COP11/Doc.16.1, UNEP/AEWA/MOP6/Inf.3, UNEP/CMS/Raptors/MOS2/Doc.5
+_SYMBOL_RE = re.compile(r"^(UNEP/[A-Z]+(?:/[A-Za-z]+)?/[A-Za-z]+\d+)/(?:Doc|Inf)\.?\s*[\w.]+$")
 _DATE_RE = re.compile(r"^(\d{1,2}) ([A-Z][a-z]+) (\d{4})$")
 _MEETING_RE = re.compile(
-    r"^(\d+)\s*(?:st|nd|rd|th)\s+MEETING OF THE (CONFERENCE OF THE PARTIES|STANDING COMMITTEE"
-    r"|SCIENTIFIC COUNCIL|MEETING OF THE PARTIES)",
+    r"^(\d+)\s*(?:st|nd|rd|th)\s+(?:SESSION OF THE\s+)?MEETING OF THE (CONFERENCE OF THE PARTIES"
+    r"|STANDING COMMITTEE|SCIENTIFIC COUNCIL|PARTIES|SIGNATORIES)",
     re.IGNORECASE,
 )
 _MEETING_SERIES = {
     "CONFERENCE OF THE PARTIES": "COP",
     "STANDING COMMITTEE": "StC",
     "SCIENTIFIC COUNCIL": "ScC",
-    "MEETING OF THE PARTIES": "MOP",
+    "PARTIES": "MOP",
+    "SIGNATORIES": "MOS",
 }
 _AGENDA_RE = re.compile(r"^Agenda Item\s+([\w.]+)", re.IGNORECASE)
 _RESOLUTION_RE = re.compile(r"\bRESOLUTION\s+(\d+\.\d+)", re.IGNORECASE)
@@ -206,7 +208,7 @@ class _State:
     entries: list[ReportEntry] = field(default_factory=list)
     seen_rows: dict[tuple[str, str, str, str, str], int] = field(default_factory=dict)
     counters: dict[tuple[str, str], int] = field(default_factory=dict)
-    footnotes: dict[str, str] = field(default_factory=dict)
+    footnotes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # (line, text)
     markers: dict[int, tuple[str, ...]] = field(default_factory=dict)  # entry position -> markers
     rows: int = 0  # table rows read, repeats included
 
@@ -263,9 +265,8 @@ def parse_text(text: str, *, path: str = "<text>", sha256: str | None = None) ->
         footnote = _FOOTNOTE_DEF_RE.match(line.strip())
         if "\t" not in line:
             if footnote:
-                state.footnotes[footnote.group(1).translate(_SUPERSCRIPT_DIGITS)] = footnote.group(
-                    2
-                )
+                marker = footnote.group(1).translate(_SUPERSCRIPT_DIGITS)
+                state.footnotes.setdefault(marker, []).append((number, footnote.group(2)))
             else:
                 prose.append(line.strip())
             continue
@@ -485,7 +486,9 @@ def _rows(state: _State, number: int, cells: list[str]) -> Iterator[list[str]]:
                     plain = [clean_cell(c)[0] for c in row]
                     if row and not _is_column_header(plain):
                         yield _three(state, number, row)
-        cells = [c for c in rest if c]
+        cells = rest  # empty cells kept: they hold their column
+        while cells and not cells[0]:
+            cells = cells[1:]
         while cells:
             chunk, cells = cells[:3], cells[3:]
             if not _is_column_header(chunk):
@@ -570,10 +573,18 @@ def _add_row(state: _State, section: _Section, number: int, line: str, row: list
 
 
 def _attach_footnotes(state: _State, position: int, entry: ReportEntry) -> ReportEntry:
+    """Give a row the texts of its footnote markers.
+
+    Numbering may restart (per page, per table), so a marker means the first footnote
+    of that number *after* the row, else the last one before it.
+    """
     texts = []
     for marker in state.markers.get(position, ()):
-        if marker in state.footnotes:
-            texts.append(f"{marker} {state.footnotes[marker]}")
+        definitions = state.footnotes.get(marker, [])
+        after = [text for line, text in definitions if line > entry.line]
+        before = [text for line, text in definitions if line < entry.line]
+        if after or before:
+            texts.append(f"{marker} {(after or before[-1:])[0]}")
         else:
             state.warn(entry.line, f"footnote marker {marker} has no footnote text")
     return dataclasses.replace(entry, footnotes=tuple(texts)) if texts else entry

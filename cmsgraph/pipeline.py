@@ -149,7 +149,7 @@ class _Processed:
 
 
 _WORKER: _Context | None = None  # set before forking; read by the workers
-_BATCH = 16  # sources per worker task (and per validation run)
+_BATCH = 16  # sources per worker task
 _LOAD_EVERY = 64  # sources whose N-Quads are bulk-loaded at once
 
 
@@ -240,36 +240,28 @@ def _iri(term: object) -> str:
 
 
 def _validate(parsed: list[_Parsed], by_subject: dict[str, list[Quad]]) -> dict[Path, list[str]]:
-    """Validate source graphs (with the gazetteer entities they link to) in one run.
+    """Validate each source graph with the gazetteer entities it links to.
 
-    Each result is attributed to the first source whose graph holds its focus node.
+    One source at a time, so that the outcome never depends on which sources share a
+    batch.
 
     :raises ValidationError: naming the source, if a shape of severity Violation fails.
     """
-    if not parsed:
-        return {}
-    owner: dict[str, Path] = {}
-    linked_entities: set[str] = set()
-    for item in parsed:
-        for q in item.quads:
-            owner.setdefault(_iri(q.subject), item.path)
-            if isinstance(q.object, NamedNode) and q.object.value in by_subject:
-                linked_entities.add(q.object.value)
-    context = [q for subject in sorted(linked_entities) for q in by_subject[subject]]
-    results = validate([*(q for item in parsed for q in item.quads), *context])
-    violations = [r for r in results if r.severity == "Violation"]
-    if violations:
-        path = owner.get(violations[0].focus, parsed[0].path)
-        mine = [v for v in violations if owner.get(v.focus, parsed[0].path) == path]
-        shown = "; ".join(str(v) for v in mine[:3])
-        more = f" (and {len(mine) - 3} more)" if len(mine) > 3 else ""
-        raise ValidationError(
-            str(path), f"graph violates the SHACL shapes, nothing written: {shown}{more}"
-        )
     warnings: dict[Path, list[str]] = {}
-    for r in results:
-        path = owner.get(r.focus, parsed[0].path)
-        warnings.setdefault(path, []).append(f"{path}: shape warning: {r}")
+    for item in parsed:
+        linked_entities = {
+            q.object.value for q in item.quads if isinstance(q.object, NamedNode)
+        } & by_subject.keys()
+        context = [q for subject in sorted(linked_entities) for q in by_subject[subject]]
+        results = validate([*item.quads, *context])
+        violations = [r for r in results if r.severity == "Violation"]
+        if violations:
+            shown = "; ".join(str(v) for v in violations[:3])
+            more = f" (and {len(violations) - 3} more)" if len(violations) > 3 else ""
+            raise ValidationError(
+                str(item.path), f"graph violates the SHACL shapes, nothing written: {shown}{more}"
+            )
+        warnings[item.path] = [f"{item.path}: shape warning: {r}" for r in results]
     return warnings
 
 

@@ -355,3 +355,34 @@ def test_python_dash_m_and_version():
         [sys.executable, "-m", "cmsgraph", "--version"], capture_output=True, text=True
     )
     assert result.returncode == 0 and result.stdout.startswith("cmsgraph ")
+
+
+def test_same_years_are_one_programmes_short_and_anothers_medium_term(
+    tmp_path, seed_path, seed_text
+):
+    older = seed_text.replace("UNEP/CMS/COP11/Doc.16.1", "UNEP/CMS/COP10/Doc.9.1")
+    older = older.replace("RESOLUTION 10.9", "RESOLUTION 9.9").replace(
+        "Resolution 10.9", "Resolution 9.9"
+    )
+    older = older.replace(
+        "short term (2012-2014); those in the medium term (2015-2017)",
+        "short term (2009-2011); those in the medium term (2012-2014)",
+    )
+    older = older.replace("SHORT TERM: BY 2014", "SHORT TERM: BY 2011")
+    older = older.replace("MEDIUM TERM: BY 2017", "MEDIUM TERM: BY 2014")
+    path = tmp_path / "older.txt"
+    path.write_text(older)
+    store = tmp_path / "s"
+    cmsgraph.build([seed_path, path], store=store)
+    solutions = (
+        open_current(store)
+        .open()
+        .query(
+            """PREFIX cmsg: <https://w3id.org/cmsgraph/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?label ?term WHERE { ?p a cmsg:Period ; rdfs:label ?label ; cmsg:term ?term }""",
+            use_default_graph_as_union=True,
+        )
+    )
+    found = {(s["label"].value, s["term"].value.rsplit("#")[1]) for s in solutions}
+    assert {("2012-2014", "ShortTerm"), ("2012-2014", "MediumTerm")} <= found

@@ -188,3 +188,14 @@ def test_countries_come_from_pycountry(gazetteer):
     countries = gazetteer.by_type("Country")
     assert len(countries) >= 249
     assert gazetteer.entities["KG"].label == "Kyrgyzstan"
+
+
+def test_amounts_meeting_codes_and_generic_acronyms_are_not_unknown_names(gazetteer, linked):
+    import dataclasses
+
+    entry = dataclasses.replace(
+        _row(linked, 60).entry,
+        status_text="The Steppe Eagle MoU got USD 10,000 and US$ 5,000 at COP13 and MOP6.",
+    )
+    _, unlinked = link_entry(entry, gazetteer, "UNEP/CMS/COP11")
+    assert unlinked == ["Steppe Eagle MoU"]

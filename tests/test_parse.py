@@ -252,3 +252,49 @@ def test_control_characters_are_replaced_with_a_warning(seed_text):
     (row,) = [e for e in report.entries if e.line == 60]
     assert "\x1b" not in row.source_text and "\ufffd[31mreform" in row.source_text
     assert [(w.line, "control characters" in w.message) for w in report.warnings] == [(60, True)]
+
+
+@pytest.mark.parametrize(
+    ("heading", "symbol", "meeting", "context"),
+    [
+        ("6th SESSION OF THE MEETING OF THE PARTIES", "UNEP/AEWA/MOP6/Doc.12", "MOP6",
+         "UNEP/AEWA/MOP6"),
+        ("2nd MEETING OF THE SIGNATORIES", "UNEP/CMS/Raptors/MOS2/Doc.5", "MOS2",
+         "UNEP/CMS/Raptors/MOS2"),
+        ("41st MEETING OF THE STANDING COMMITTEE", "UNEP/CMS/StC41/Doc.7", "StC41",
+         "UNEP/CMS/StC41"),
+    ],
+)  # fmt: skip
+def test_family_meetings_and_symbols(seed_text, heading, symbol, meeting, context):
+    text = seed_text.replace("UNEP/CMS/COP11/Doc.16.1", symbol).replace(
+        "11th MEETING OF THE CONFERENCE OF THE PARTIES", heading
+    )
+    doc = parse_text(text, path="x.txt").document
+    assert (doc.symbol, doc.meeting, doc.context) == (symbol, meeting, context)
+    assert doc.place == "Quito, Ecuador, 4-9 November 2014"
+
+
+def test_footnote_numbering_may_restart(seed_text):
+    text = seed_text.replace("Core budget: funds in line 3303",
+                             "Core budget ¹: funds in line 3303", 1)  # activity 6, line 105
+    text = text.replace("NR.\tACTIVITY\tDESCRIPTION\n7\t",
+                        "¹ A second footnote one.\n\nNR.\tACTIVITY\tDESCRIPTION\n7\t", 1)
+    report = parse_text(text, path="x.txt")
+    (row3,) = [e for e in report.entries if e.line == 77]
+    (row6,) = [e for e in report.entries if e.line == 105]
+    assert row3.footnotes[0].startswith("1 Secretariat of the Conservation of Arctic Flora")
+    assert row6.footnotes == ("1 A second footnote one.",)
+
+
+def test_nested_table_with_an_empty_cell_adds_no_entry(seed_text):
+    plan = "Increased staffing levels in the Secretariat"
+    lines = seed_text.split("\n")
+    for i in (137, 139):  # the nested table's cell and its flat repeat on lines 138, 140
+        lines[i] = re.sub(r"Increased staffing levels.*?mainly through the Migratory Species "
+                          r"Champion Programme\.", "", lines[i])
+    text = "\n".join(lines)
+    assert plan not in text
+    report = parse_text(text, path="x.txt")
+    rows = [e for e in report.entries if "10.2" in e.codes]
+    assert len(rows) == 1 and rows[0].status_text == ""
+    assert rows[0].resources_text.startswith("Staff time and funds in core budget")
