@@ -275,10 +275,14 @@ def test_family_meetings_and_symbols(seed_text, heading, symbol, meeting, contex
 
 
 def test_footnote_numbering_may_restart(seed_text):
-    text = seed_text.replace("Core budget: funds in line 3303",
-                             "Core budget ¹: funds in line 3303", 1)  # activity 6, line 105
-    text = text.replace("NR.\tACTIVITY\tDESCRIPTION\n7\t",
-                        "¹ A second footnote one.\n\nNR.\tACTIVITY\tDESCRIPTION\n7\t", 1)
+    text = seed_text.replace(
+        "Core budget: funds in line 3303", "Core budget ¹: funds in line 3303", 1
+    )  # activity 6, line 105
+    text = text.replace(
+        "NR.\tACTIVITY\tDESCRIPTION\n7\t",
+        "¹ A second footnote one.\n\nNR.\tACTIVITY\tDESCRIPTION\n7\t",
+        1,
+    )
     report = parse_text(text, path="x.txt")
     (row3,) = [e for e in report.entries if e.line == 77]
     (row6,) = [e for e in report.entries if e.line == 105]
@@ -290,8 +294,12 @@ def test_nested_table_with_an_empty_cell_adds_no_entry(seed_text):
     plan = "Increased staffing levels in the Secretariat"
     lines = seed_text.split("\n")
     for i in (137, 139):  # the nested table's cell and its flat repeat on lines 138, 140
-        lines[i] = re.sub(r"Increased staffing levels.*?mainly through the Migratory Species "
-                          r"Champion Programme\.", "", lines[i])
+        lines[i] = re.sub(
+            r"Increased staffing levels.*?mainly through the Migratory Species "
+            r"Champion Programme\.",
+            "",
+            lines[i],
+        )
     text = "\n".join(lines)
     assert plan not in text
     report = parse_text(text, path="x.txt")
