@@ -61,7 +61,9 @@ _PERIOD_RANGE_RE = re.compile(
     r"\b(short|medium|long)[\s-]term\b[^()]{0,40}\((\d{4})\s*[-–]\s*(\d{4})\)", re.IGNORECASE
 )
 _FOOTNOTE_DEF_RE = re.compile(rf"^([{_SUPERSCRIPTS}]+)\s*(.+)$")
-_FOOTNOTE_MARK_RE = re.compile(rf"\s*([{_SUPERSCRIPTS}]+)")
+# The marker and the one space before it ("CAFF ¹"); not \s*, which backtracks
+# quadratically over long runs of white space (50,000 nested tags make as many breaks).
+_FOOTNOTE_MARK_RE = re.compile(rf"[ \t]?([{_SUPERSCRIPTS}]+)")
 _TAG_BREAK_RE = re.compile(r"<\s*(?:br|/?p|/?li|/?tr|/?ol|/?ul|/?div)\b[^<>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
 _ORDINAL_SPLIT_RE = re.compile(r"\b(\d+) (st|nd|rd|th)\b")
