@@ -25,32 +25,49 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from .describe import void_description
+    from .exporter import ExportResult, export
     from .gazetteer import Gazetteer, load_gazetteer
     from .link import link_report
     from .parse import parse_file, parse_text
     from .pipeline import BuildResult, build, remove
+    from .remote import PublishResult, publish
     from .results import ResultTable
+    from .server import Server, make_server, serve
     from .sparql import NamedQuery, named_queries, query
+    from .viz import SiteResult, network_graph, to_pyvis, write_site
 
 __all__ = [
     "BuildResult",
     "CmsGraphError",
+    "ExportResult",
     "Gazetteer",
     "InputError",
     "NamedQuery",
+    "PublishResult",
     "QueryError",
     "RemoteError",
     "ResultTable",
+    "Server",
+    "SiteResult",
     "StoreError",
     "ValidationError",
     "build",
+    "export",
     "link_report",
     "load_gazetteer",
+    "make_server",
     "named_queries",
+    "network_graph",
     "parse_file",
     "parse_text",
+    "publish",
     "query",
     "remove",
+    "serve",
+    "to_pyvis",
+    "void_description",
+    "write_site",
 ]
 
 _LAZY = {
@@ -66,6 +83,18 @@ _LAZY = {
     "named_queries": "sparql",
     "query": "sparql",
     "ResultTable": "results",
+    "Server": "server",
+    "make_server": "server",
+    "serve": "server",
+    "PublishResult": "remote",
+    "publish": "remote",
+    "ExportResult": "exporter",
+    "export": "exporter",
+    "void_description": "describe",
+    "SiteResult": "viz",
+    "network_graph": "viz",
+    "to_pyvis": "viz",
+    "write_site": "viz",
 }
 
 

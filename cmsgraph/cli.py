@@ -107,12 +107,182 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_queries)
 
     # -- viz (issue 4): subparser registration goes here --
+    p = sub.add_parser(
+        "viz", help="write interactive network views: a static HTML site that works offline"
+    )
+    p.add_argument("--store", type=Path, help=store_help)
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out/viz"),
+        metavar="DIR",
+        help="the folder to write the site into (default: out/viz); open DIR/index.html",
+    )
+    p.add_argument(
+        "--max-nodes",
+        type=int,
+        default=1500,
+        metavar="N",
+        help="draw the whole graph up to N nodes; above, offer search and focused views "
+        "(default: 1500)",
+    )
+    p.set_defaults(run=_viz)
 
     # -- export (issue 5): subparser registration goes here --
+    p = sub.add_parser(
+        "export",
+        help="write the graph as an RDF file, with its VoID/DCAT description and ontology docs",
+    )
+    p.add_argument(
+        "--format",
+        choices=["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"],
+        help="default: the one --out's extension names (.ttl .nt .nq .trig .jsonld .rdf), "
+        "else turtle; nquads and trig keep the named graphs, the others hold their union",
+    )
+    p.add_argument(
+        "--out",
+        metavar="PATH",
+        help="the file to write (default: standard output, the data only); "
+        "PATH.void.ttl and ontology.html are written beside it",
+    )
+    p.add_argument("--store", type=Path, help=store_help)
+    p.add_argument(
+        "--license", type=_iri, metavar="IRI", help="the dataset's licence (default: CC BY 4.0)"
+    )
+    p.add_argument(
+        "--publisher",
+        type=_iri,
+        metavar="IRI",
+        help="the dataset's publisher (default: the cmsgraph project)",
+    )
+    p.add_argument(
+        "--dump-url",
+        type=_iri,
+        metavar="URL",
+        help="where the file will be published (default: its name, relative to the description)",
+    )
+    p.add_argument(
+        "--sparql-endpoint", type=_iri, metavar="URL", help="an endpoint serving the same data"
+    )
+    p.set_defaults(run=_export)
 
     # -- serve (issue 5): subparser registration goes here --
+    p = sub.add_parser(
+        "serve",
+        help="serve the graph: a read-only SPARQL endpoint and a page for every IRI",
+        description="Serve the store over HTTP: a SPARQL 1.1 Protocol endpoint at /sparql "
+        "(read-only: updates, LOAD and SERVICE are refused), the linked-data page of every "
+        "IRI under the base (HTML, Turtle, JSON-LD, N-Triples), /.well-known/void.",
+    )
+    p.add_argument("--store", type=Path, help=store_help)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument(
+        "--port", type=_port, default=8000, help="port to listen on; 0 picks a free one (8000)"
+    )
+    p.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="stop a query running longer than this (default: 10)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=_positive_int,
+        default=100_000,
+        metavar="N",
+        help="refuse results of more than N rows or triples (default: 100000)",
+    )
+    p.add_argument(
+        "--max-query-bytes",
+        type=_positive_int,
+        default=65_536,
+        metavar="N",
+        help="refuse request bodies (413) and query strings (414) above N bytes (default: 65536)",
+    )
+    p.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="let queries call other endpoints with SERVICE (refused by default)",
+    )
+    p.add_argument(
+        "--workers", type=_positive_int, metavar="N", help="query worker processes (default: 2-4)"
+    )
+    p.add_argument(
+        "--max-connections",
+        type=_positive_int,
+        default=128,
+        metavar="N",
+        help="connections served at once; more get 503 (default: 128)",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=_non_negative_int,
+        default=1024,
+        metavar="MB",
+        help="memory a query worker may use; a query needing more is stopped (default: 1024; "
+        "0: no limit)",
+    )
+    p.add_argument(
+        "--base", type=_iri, metavar="IRI", help="the base IRI given pages (default: the store's)"
+    )
+    p.add_argument(
+        "--path-prefix",
+        metavar="PATH",
+        help="the local path the base IRI maps to (default: the base's path)",
+    )
+    p.set_defaults(run=_serve)
 
     # -- publish (issue 5): subparser registration goes here --
+    p = sub.add_parser(
+        "publish",
+        help="replace a named graph of a SPARQL 1.1 store (Oxigraph, Virtuoso ...) with the graph",
+        description="Upload the graph (the union of the store's graphs) into one named graph "
+        "of a remote store: staged in a temporary graph, verified, then swapped in with one "
+        "MOVE, so a failed upload leaves the previous graph as it was. Credentials: "
+        "--user/--password or $CMSGRAPH_USER/$CMSGRAPH_PASSWORD (never printed).",
+    )
+    p.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="the server's base URL (http://127.0.0.1:7878) or its SPARQL query endpoint",
+    )
+    p.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="the named graph to replace (default: BASE graph/all, BASE being the store's base)",
+    )
+    p.add_argument("--store", type=Path, help=store_help)
+    p.add_argument("--gsp", metavar="URL", help="the Graph Store Protocol endpoint, if not found")
+    p.add_argument("--update", metavar="URL", help="the SPARQL Update endpoint, if not found")
+    p.add_argument("--user", help="user name (default: $CMSGRAPH_USER)")
+    p.add_argument(
+        "--password",
+        help="password (default: $CMSGRAPH_PASSWORD, which other users cannot see in ps; "
+        "asked for on a terminal when only --user is given)",
+    )
+    p.add_argument(
+        "--auth",
+        choices=["auto", "digest", "basic"],
+        default="auto",
+        help="auto: answer the server's challenge (default); basic: send with every request",
+    )
+    p.add_argument(
+        "--method",
+        choices=["auto", "gsp", "update", "put"],
+        default="auto",
+        help="gsp: stage through the Graph Store Protocol; update: through INSERT DATA; "
+        "put: one PUT straight into the graph (no staging); auto: gsp if available",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for each response (default: 60)",
+    )
+    p.set_defaults(run=_publish)
 
     return parser
 
@@ -227,15 +397,152 @@ def _queries(args: argparse.Namespace) -> int:
 
 
 # -- viz (issue 4): command function goes here --
+def _viz(args: argparse.Namespace) -> int:
+    from .viz import write_site
+
+    site = write_site(store=args.store, out=args.out, max_nodes=args.max_nodes)
+    whole = "" if site.whole_graph_drawn else " (too large to draw whole: see the focused views)"
+    print(
+        f"Wrote {site.path}: {site.nodes} nodes, {site.edges} links{whole}, "
+        f"{site.views} focused views"
+    )
+    print(f"Open {site.index}")
+    return 0
 
 
 # -- export (issue 5): command function goes here --
+def _export(args: argparse.Namespace) -> int:
+    from .exporter import export
+
+    result = export(
+        args.format,
+        store=args.store,
+        out=args.out,
+        license=args.license,
+        publisher=args.publisher,
+        dump_url=args.dump_url,
+        sparql_endpoint=args.sparql_endpoint,
+    )
+    if result.path is not None:
+        unit = "quads" if result.format in ("nquads", "trig") else "triples"
+        print(f"Wrote {result.path} ({result.statements} {unit}, {result.format})")
+        print(f"  description    {result.description}")
+        print(f"  ontology docs  {result.documentation}")
+    return 0
+
+
+def _iri(value: str) -> str:
+    """An argument that must be an absolute IRI (a usage error otherwise)."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an absolute IRI")
+    return value
 
 
 # -- serve (issue 5): command function goes here --
+def _serve(args: argparse.Namespace) -> int:
+    import signal
+
+    from .server import make_server
+
+    server = make_server(
+        args.store,
+        host=args.host,
+        port=args.port,
+        base=args.base,
+        path_prefix=args.path_prefix,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        max_query_bytes=args.max_query_bytes,
+        allow_service=args.allow_service,
+        workers=args.workers,
+        max_connections=args.max_connections,
+        max_memory_mb=args.max_memory,
+    )
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"Serving the graph at {server.url}")
+    print(f"  SPARQL endpoint  {server.endpoint}")
+    print(f"  resource pages   {server.page_prefix}...")
+    print(f"  description      {server.url}.well-known/void")
+    print("Ctrl-C stops.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("cmsgraph: stopped", file=sys.stderr)
+    finally:
+        server.shutdown()
+    return 0
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return number
+
+
+def _non_negative_int(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number >= 0")
+    return int(value)
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number")
+    return number
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535)")
+    return int(value)
 
 
 # -- publish (issue 5): command function goes here --
+def _publish(args: argparse.Namespace) -> int:
+    import os
+
+    from .remote import ENV_PASSWORD, publish
+
+    password = args.password
+    if args.user and password is None and not os.environ.get(ENV_PASSWORD) and sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"Password for {args.user}: ")
+    result = publish(
+        store=args.store,
+        endpoint=args.endpoint,
+        graph=args.graph,
+        gsp=args.gsp,
+        update=args.update,
+        user=args.user,
+        password=password,
+        auth=args.auth,
+        timeout=args.timeout,
+        method=args.method,
+        progress=lambda done, total: log.info("uploaded part %d of %d", done, total),
+    )
+    how = {"gsp": "Graph Store Protocol", "update": "SPARQL Update", "put": "one PUT"}
+    print(
+        f"Published {result.triples} triples to <{result.graph}> at {result.endpoint} "
+        f"in {result.seconds:.2f} s ({how[result.method]}; the graph held "
+        f"{result.previous} triples before)"
+    )
+    print(f"Query it: cmsgraph query funders --endpoint {result.endpoint} --graph {result.graph}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

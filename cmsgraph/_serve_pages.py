@@ -1,0 +1,419 @@
+"""The HTML of ``cmsgraph serve``: resource pages, the home page, the query form and
+results as a table.
+
+The data holds whatever the reports held, markup and scripts included, so every
+piece of text and every attribute value goes through :func:`esc` (``html.escape``
+with quotes), text sits in ``<bdi>`` (a right-to-left override in a title cannot turn
+the rest of the page around), only ``http(s)`` IRIs become links (never
+``javascript:``), and the pages are sent with a Content-Security-Policy that allows no
+script at all. Resource pages follow the `Linked Data
+<https://www.w3.org/DesignIssues/LinkedData.html>`_ pattern of `Cool URIs for the
+Semantic Web <https://www.w3.org/TR/cooluris/>`_ §4.3 (content negotiation): the same
+IRI gives HTML to browsers and RDF to RDF clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+from urllib.parse import unquote, urlencode
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple
+
+from . import namespaces as ns
+from ._serve_worker import (
+    GRAPH_FORMATS,
+    TEXT,
+    Reply,
+    facts,
+    graph_bytes,
+    known,
+    labeller,
+)
+
+__all__ = [
+    "CSP",
+    "HTML",
+    "Site",
+    "describe_page",
+    "esc",
+    "home_page",
+    "query_page",
+    "results_table",
+    "unsafe_path",
+]
+
+HTML = "text/html; charset=utf-8"
+#: No script, no plugin, no remote anything; inline styles only.
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+FORMAT_NAMES = {
+    "turtle": "Turtle",
+    "jsonld": "JSON-LD",
+    "ntriples": "N-Triples",
+    "rdfxml": "RDF/XML",
+}
+_RDF_TYPE = ns.RDF + "type"
+_STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fff}
+header{background:#123;padding:.5em 1em}header a{color:#fff;margin-right:1.2em}
+main{max-width:70em;margin:0 auto;padding:1em}
+h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.15em;margin-top:1.6em}
+code,.iri{font-family:ui-monospace,monospace;font-size:.92em}
+.iri{color:#555;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;
+padding:.3em .5em;border-bottom:1px solid #ddd}th{background:#f4f6f8}
+td{overflow-wrap:anywhere;white-space:pre-wrap}td ul{margin:0;padding-left:1.1em}
+small{color:#666}.note{color:#666}textarea{width:100%;font-family:monospace}
+"""
+
+
+def unsafe_path(path: str) -> bool:
+    """Whether a request path tries to leave where it points: a ``.`` or ``..``
+    segment, a backslash, a NUL or an encoded ``/``, ``\\`` or NUL, as sent or after
+    each round of percent-decoding (``%2e%2e``, ``%252e%252e`` ...).
+
+    >>> [unsafe_path(p) for p in ["/id/a/b", "/id/../x", "/id/%2e%2e/x", "/id/a%2fb",
+    ...                           "/id/%252e%252e/x", "/id/..%5c..%5cx"]]
+    [False, True, True, True, True, True]
+    """
+    current = path
+    for _ in range(4):
+        lowered = current.lower()
+        if (
+            "\\" in current
+            or "\x00" in current
+            or any(code in lowered for code in ("%2f", "%5c", "%00"))
+        ):
+            return True
+        if any(segment in (".", "..") for segment in current.split("/")):
+            return True
+        decoded = unquote(current)
+        if decoded == current:
+            return False
+        current = decoded
+    return True  # still encoded after four rounds: refuse rather than guess
+
+
+def esc(text: object) -> str:
+    """Text for HTML content or a quoted attribute value.
+
+    >>> esc('"><img src=x onerror=alert(1)>')
+    '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;'
+    """
+    return escape(str(text), quote=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Where things are on this server: the data's base IRI and the path it maps to."""
+
+    base: str  # https://w3id.org/cmsgraph/id/
+    prefix: str  # /cmsgraph/id/ : the local path of the base IRI
+
+    def page(self, iri: str) -> str:
+        """The local address of an IRI's page: under the prefix, else ``/resource?iri=``.
+
+        >>> Site("https://w3id.org/cmsgraph/id/", "/cmsgraph/id/").page(
+        ...     "https://w3id.org/cmsgraph/id/instrument/aewa")
+        '/cmsgraph/id/instrument/aewa'
+        >>> Site("https://w3id.org/cmsgraph/id/", "/cmsgraph/id/").page("https://schema.org/name")
+        '/resource?iri=https%3A%2F%2Fschema.org%2Fname'
+        """
+        rest = iri.removeprefix(self.base)
+        if (
+            rest != iri
+            and rest
+            and not any(c in rest for c in "?#")
+            and not unsafe_path(self.prefix + rest)
+        ):
+            return self.prefix + rest
+        return "/resource?" + urlencode({"iri": iri})
+
+    @staticmethod
+    def with_format(page: str, key: str) -> str:
+        return page + ("&" if "?" in page else "?") + "format=" + key
+
+    def as_dict(self) -> dict[str, str]:
+        return {"base": self.base, "prefix": self.prefix}
+
+
+def compact(iri: str) -> str:
+    """``cmsg:fundedBy`` for an IRI in a known namespace, else the IRI."""
+    for prefix, namespace in sorted(ns.PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        local = iri.removeprefix(namespace)
+        if local != iri and local and "/" not in local and "#" not in local:
+            return f"{prefix}:{local}"
+    return iri
+
+
+def _document(title: str, body: str, *, alternates: Sequence[tuple[str, str]] = ()) -> bytes:
+    links = "".join(
+        f'<link rel="alternate" type="{esc(media)}" href="{esc(href)}">'
+        for media, href in alternates
+    )
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{esc(title)}</title>{links}<style>{_STYLE}</style></head><body>"
+        '<header><a href="/">cmsgraph</a><a href="/sparql">SPARQL endpoint</a>'
+        '<a href="/.well-known/void">dataset description</a></header>'
+        f"<main>{body}</main></body></html>\n"
+    )
+    return page.encode("utf-8")
+
+
+class _Terms:
+    """Renders terms as HTML: labels, links to pages, literals with language/datatype."""
+
+    def __init__(self, store: Store, site: Site) -> None:
+        self.store = store
+        self.site = site
+        self.label = labeller(store)
+        self._known: dict[str, bool] = {}
+
+    def href(self, iri: str) -> str | None:
+        if iri.startswith(self.site.base):
+            return self.site.page(iri)
+        if iri not in self._known:
+            self._known[iri] = known(self.store, NamedNode(iri))
+        if self._known[iri]:
+            return self.site.page(iri)
+        if iri.startswith(("http://", "https://")):
+            return iri
+        return None
+
+    def name(self, term: NamedNode) -> str:
+        """The label, else a compact IRI, else the IRI relative to the base."""
+        label = self.label(term) or compact(term.value)
+        if label == term.value and label.startswith(self.site.base):
+            return label[len(self.site.base) :] or label
+        return label
+
+    def html(self, term: object) -> str:
+        if isinstance(term, NamedNode):
+            text = f"<bdi>{esc(self.name(term))}</bdi>"
+            href = self.href(term.value)
+            if href is None:
+                return f'<code title="{esc(term.value)}">{text}</code>'
+            external = ' rel="nofollow noopener noreferrer"' if href == term.value else ""
+            return f'<a href="{esc(href)}" title="{esc(term.value)}"{external}>{text}</a>'
+        if isinstance(term, BlankNode):
+            return f"<code>_:{esc(term.value)}</code>"
+        if isinstance(term, Literal):
+            out = f"<bdi>{esc(term.value)}</bdi>"
+            if term.language:
+                out += f" <small>@{esc(term.language)}</small>"
+            elif term.datatype.value != ns.XSD + "string":
+                out += f" <small>{esc(compact(term.datatype.value))}</small>"
+            return out
+        if isinstance(term, Triple):
+            parts = (self.html(term.subject), self.html(term.predicate), self.html(term.object))
+            return "&lt;&lt; " + " ".join(parts) + " &gt;&gt;"
+        return esc(term)
+
+
+def describe_page(store: Store, request: dict[str, Any]) -> Reply:
+    """The page of the first of ``request["iris"]`` the store knows: HTML, or RDF.
+
+    The RDF is the triples with the IRI as subject or object (a symmetric bounded
+    description); an IRI that only names a graph gives that graph's triples.
+    """
+    site = Site(**request["site"])
+    limit = int(request["max_rows"])
+    found = None
+    for iri in request["iris"]:
+        try:
+            node = NamedNode(iri)
+        except ValueError:
+            continue
+        candidate = facts(store, node, limit)
+        if candidate.found:
+            found = candidate
+            break
+    if found is None:
+        shown = request["iris"][0] if request["iris"] else ""
+        return 404, TEXT, f"nothing is known about <{shown}> in this dataset\n".encode()
+    key = request["format"]
+    if key in GRAPH_FORMATS:
+        triples = found.outgoing + found.incoming
+        if not triples and found.graph_size is not None:
+            if found.graph_size > limit:
+                return (
+                    422,
+                    TEXT,
+                    (
+                        f"the graph holds more than {limit} statements (--max-rows); "
+                        "query it with SPARQL and LIMIT/OFFSET\n"
+                    ).encode(),
+                )
+            triples = [q.triple for q in store.quads_for_pattern(None, None, None, found.node)]
+        return 200, GRAPH_FORMATS[key][0], graph_bytes(triples, key)
+    return 200, HTML, _resource_html(store, site, found)
+
+
+def _resource_html(store: Store, site: Site, f: Any) -> bytes:
+    terms = _Terms(store, site)
+    iri = f.node.value
+    title = terms.label(f.node) or compact(iri)
+    page = site.page(iri)
+    alternates = [
+        (GRAPH_FORMATS[k][0].split(";")[0], site.with_format(page, k)) for k in FORMAT_NAMES
+    ]
+    types = [t.object for t in f.outgoing if t.predicate.value == _RDF_TYPE]
+    parts = [f"<h1><bdi>{esc(title)}</bdi></h1>", f'<p class="iri">{esc(iri)}</p>']
+    if types:
+        parts.append("<p>A " + ", ".join(terms.html(t) for t in types) + "</p>")
+    parts.append(
+        '<p class="note">Also as '
+        + " · ".join(
+            f'<a href="{esc(site.with_format(page, k))}">{esc(name)}</a>'
+            for k, name in FORMAT_NAMES.items()
+        )
+        + "</p>"
+    )
+    if f.graph_size is not None:
+        size = f"{f.graph_size}" if f.graph_size <= 10**9 else "many"
+        parts.append(
+            f"<h2>Named graph</h2><p>This IRI names a graph of the dataset holding {esc(size)}"
+            " statements (see the dataset description for where they come from).</p>"
+        )
+    if f.predicate_uses:
+        parts.append(f"<p>Used as the property of {f.predicate_uses} statement(s).</p>")
+    properties = _grouped(
+        (t.predicate, t.object) for t in f.outgoing if t.predicate.value != _RDF_TYPE
+    )
+    if properties:
+        rows = []
+        for predicate, values in _sorted_groups(properties, terms):
+            items = "".join(f"<li>{terms.html(v)}</li>" for v in _sorted_terms(values, terms))
+            rows.append(f"<tr><th>{terms.html(predicate)}</th><td><ul>{items}</ul></td></tr>")
+        parts.append(
+            "<h2>Properties</h2><table><thead><tr><th>property</th><th>value</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+    incoming = _grouped((t.predicate, t.subject) for t in f.incoming)
+    if incoming:
+        rows = []
+        for predicate, subjects in _sorted_groups(incoming, terms):
+            items = "".join(f"<li>{terms.html(s)}</li>" for s in _sorted_terms(subjects, terms))
+            rows.append(f"<tr><th>{terms.html(predicate)}</th><td><ul>{items}</ul></td></tr>")
+        parts.append(
+            "<h2>Referenced by</h2><table><thead><tr><th>as its</th><th>subject</th></tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+    if f.truncated:
+        parts.append(
+            '<p class="note">Only the first statements are shown; the SPARQL endpoint has '
+            "them all.</p>"
+        )
+    if f.graphs:
+        parts.append(
+            '<p class="note">Stated in ' + ", ".join(terms.html(g) for g in f.graphs) + ".</p>"
+        )
+    return _document(f"{title} — cmsgraph", "".join(parts), alternates=alternates)
+
+
+def _grouped(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, list[Any]]:
+    out: dict[Any, list[Any]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def _sorted_groups(groups: dict[Any, list[Any]], terms: _Terms) -> list[tuple[Any, list[Any]]]:
+    return sorted(groups.items(), key=lambda kv: (terms.name(kv[0]).lower(), kv[0].value))
+
+
+def _sorted_terms(values: list[Any], terms: _Terms) -> list[Any]:
+    def key(term: Any) -> tuple[str, str]:
+        shown = terms.name(term) if isinstance(term, NamedNode) else str(term.value)
+        return (shown.lower(), str(term))
+
+    return sorted(values, key=key)
+
+
+def results_table(store: Store, site: Site, variables: list[str], rows: list[Any]) -> bytes:
+    """SELECT results as an HTML table for browsers, IRIs linked to their pages."""
+    terms = _Terms(store, site)
+    head = "".join(f"<th>{esc(v)}</th>" for v in variables)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{'' if row[v] is None else terms.html(row[v])}</td>" for v in variables)
+        + "</tr>"
+        for row in rows
+    )
+    html = (
+        f"<h1>Query results</h1><p>{len(rows)} row(s).</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+    return _document("Query results — cmsgraph", html)
+
+
+def home_page(
+    site: Site,
+    manifest: dict[str, Any],
+    queries: Sequence[tuple[str, str, str]],
+    *,
+    limits: dict[str, object],
+) -> bytes:
+    """The server's front page: what is served, the query form, the named queries."""
+    iris = ns.Iris(site.base)
+    counts = manifest.get("counts") or {}
+    sources = manifest.get("sources") or []
+    triples = manifest.get("triples") or counts.get("triples")
+    docs = "".join(
+        f'<li><a href="{esc(site.page(iris.document(s["symbol"])))}"><bdi>'
+        f"{esc(s['symbol'])}</bdi></a></li>"
+        for s in sources[:200]
+        if isinstance(s, dict) and "symbol" in s
+    )
+    named = "".join(
+        f'<tr><td><a href="/sparql?{esc(urlencode({"query": text, "format": "html"}))}">'
+        f"{esc(name)}</a></td><td>{esc(question)}</td></tr>"
+        for name, question, text in queries
+    )
+    body = (
+        "<h1>cmsgraph</h1><p>CMS Family activity reports as a knowledge graph"
+        + (f": {esc(triples)} triples" if triples else "")
+        + f" under <code>{esc(site.base)}</code>.</p>"
+        + (f"<h2>Source documents</h2><ul>{docs}</ul>" if docs else "")
+        + '<h2>Look up an IRI</h2><form action="/resource" method="get">'
+        f'<input name="iri" size="70" value="{esc(site.base)}"> <button>Show</button></form>'
+        + _form_html(limits)
+        + (
+            "<h2>Named queries</h2><table><thead><tr><th>name</th><th>question</th></tr>"
+            f"</thead><tbody>{named}</tbody></table>"
+            if named
+            else ""
+        )
+    )
+    return _document("cmsgraph", body)
+
+
+def _form_html(limits: dict[str, object]) -> str:
+    example = "SELECT ?s ?label WHERE {\n  ?s a cmsg:Instrument ; rdfs:label ?label .\n}\nLIMIT 20"
+    options = "".join(
+        f'<option value="{k}">{label}</option>'
+        for k, label in [("html", "HTML table"), ("json", "SPARQL JSON"), ("xml", "SPARQL XML"),
+                         ("csv", "CSV"), ("tsv", "TSV"), ("turtle", "Turtle (CONSTRUCT)")]
+    )  # fmt: skip
+    prefixes = ", ".join(sorted(ns.PREFIXES))
+    rules = ", ".join(f"{esc(k)} {esc(v)}" for k, v in limits.items())
+    return (
+        '<h2>SPARQL query</h2><form action="/sparql" method="get">'
+        f'<textarea name="query" rows="8">{esc(example)}</textarea>'
+        f'<p><select name="format">{options}</select> <button>Run</button></p></form>'
+        f'<p class="note">Endpoint: <code>/sparql</code> (SPARQL 1.1 Protocol, GET and POST). '
+        f"Predefined prefixes: {esc(prefixes)}. The default graph is the union of all "
+        f"graphs. Read-only; limits: {rules}.</p>"
+    )
+
+
+def query_page(limits: dict[str, object]) -> bytes:
+    """``GET /sparql`` without a query, from a browser: the form."""
+    return _document("SPARQL — cmsgraph", _form_html(limits))
