@@ -139,11 +139,17 @@ def _bindings(
 
 
 def run_local(store: object, named: NamedQuery, bindings: Mapping[str, Term]) -> ResultTable | bool:
-    """Run ``named`` on a pyoxigraph store, the default graph being the union of all graphs."""
+    """Run ``named`` on a pyoxigraph store.
+
+    The default graph is the union of all graphs, unless the query names its own
+    dataset with FROM / FROM NAMED (pyoxigraph's union flag would override it).
+    """
+    from ._sparql_scan import scan_query
+
     try:
         result = store.query(  # type: ignore[attr-defined]
             named.text,
-            use_default_graph_as_union=True,
+            use_default_graph_as_union=not scan_query(named.text).dataset,
             substitutions={Variable(k): v for k, v in bindings.items()} or None,
         )
     except SyntaxError as exc:

@@ -386,3 +386,13 @@ def test_same_years_are_one_programmes_short_and_anothers_medium_term(
     )
     found = {(s["label"].value, s["term"].value.rsplit("#")[1]) for s in solutions}
     assert {("2012-2014", "ShortTerm"), ("2012-2014", "MediumTerm")} <= found
+
+
+def test_a_query_file_with_from_reads_only_that_graph(tmp_path, built_store):
+    rq = tmp_path / "from.rq"
+    rq.write_text(
+        "# How many report entries does the gazetteer graph hold? (none)\n"
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/cmsgraph/id/graph/gazetteer>\n"
+        "WHERE { ?e a <https://w3id.org/cmsgraph/ontology#ReportEntry> }\n"
+    )
+    assert cmsgraph.query(rq, store=built_store).values() == [("0",)]
