@@ -211,6 +211,7 @@ class WorkerPool:
             proc = subprocess.Popen(
                 [
                     sys.executable,
+                    "-P",
                     "-m",
                     "cmsgraph._serve_worker",
                     str(self.store_path),

@@ -36,7 +36,7 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m cmsgraph ARGS`` the way a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "cmsgraph", *map(str, args)],
+        [sys.executable, "-P", "-m", "cmsgraph", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,

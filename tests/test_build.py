@@ -243,7 +243,18 @@ def test_cli_build_then_query_funders_as_csv(tmp_path):
     assert built.returncode == 0, built.stderr
     assert "report entries" in built.stdout and "not-linked names" in built.stdout
     result = subprocess.run(
-        [sys.executable, "-m", "cmsgraph", "query", "funders", "--store", store, "--format", "csv"],
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "cmsgraph",
+            "query",
+            "funders",
+            "--store",
+            store,
+            "--format",
+            "csv",
+        ],
         capture_output=True,
     )
     assert result.returncode == 0, result.stderr
@@ -327,7 +338,7 @@ def test_a_killed_build_leaves_the_previous_store(tmp_path, seed_path):
     cmsgraph.build([seed_path], store=store)
     before = rows(store, "funders")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cmsgraph", "build", str(seed_path), "--store", str(store)]
+        [sys.executable, "-P", "-m", "cmsgraph", "build", str(seed_path), "--store", str(store)]
     )
     for _ in range(200):  # kill it as soon as its new version directory appears
         if any(p.name.endswith(".partial") for p in (store / "versions").iterdir()):
@@ -346,13 +357,13 @@ def test_public_api_imports_lazily():
         "print(sorted(heavy & set(sys.modules)));"
         "print(all(hasattr(cmsgraph, n) for n in cmsgraph.__all__))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True).stdout
     assert out.split("\n")[:2] == ["[]", "True"]
 
 
 def test_python_dash_m_and_version():
     result = subprocess.run(
-        [sys.executable, "-m", "cmsgraph", "--version"], capture_output=True, text=True
+        [sys.executable, "-P", "-m", "cmsgraph", "--version"], capture_output=True, text=True
     )
     assert result.returncode == 0 and result.stdout.startswith("cmsgraph ")
 

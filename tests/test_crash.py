@@ -40,6 +40,7 @@ def _build(sources: list[Path], store: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             sys.executable,
+            "-P",
             "-m",
             "cmsgraph",
             "build",

@@ -147,7 +147,7 @@ def test_two_exports_in_two_processes_are_byte_identical(built_store, exported, 
         folder.mkdir()
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run(
-            [sys.executable, "-c", script, str(built_store), str(folder)],
+            [sys.executable, "-P", "-c", script, str(built_store), str(folder)],
             env=env,
             capture_output=True,
             text=True,
@@ -437,7 +437,7 @@ def test_a_killed_export_leaves_the_previous_file_or_none(previous, built_store,
         export(store=built_store, out=out)
     before = out.read_bytes() if previous else None
     done = subprocess.run(
-        [sys.executable, "-c", KILL_MIDWAY, str(built_store), str(out)], timeout=300
+        [sys.executable, "-P", "-c", KILL_MIDWAY, str(built_store), str(out)], timeout=300
     )
     assert done.returncode == -signal.SIGKILL
     if previous:

@@ -807,6 +807,7 @@ def test_a_100_kb_literal_is_served_whole(hostile):
 @pytest.mark.browser
 def test_hostile_pages_run_no_script_in_chromium(hostile):
     from playwright import sync_api as playwright  # a missing browser fails, never skips
+
     srv, store = hostile
     iris = sorted({iri for payload in PAYLOADS[:3] for iri in _pages_with(store, payload)})
     with playwright.sync_playwright() as p:
@@ -920,7 +921,18 @@ def test_too_many_connections_get_503(built_store):
 
 def _serve_cli(store: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cmsgraph", "serve", "--store", str(store), "--port", "0", *args],
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "cmsgraph",
+            "serve",
+            "--store",
+            str(store),
+            "--port",
+            "0",
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
