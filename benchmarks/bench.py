@@ -70,7 +70,7 @@ def _du(path: Path) -> int:
 
 def build_child(sources: list[Path], store: Path) -> dict[str, Any]:
     """Run one cmsgraph build in a child process; return its figures."""
-    out = subprocess.run([sys.executable, "-c", _BUILD_CHILD, *map(str, sources), str(store)],
+    out = subprocess.run([sys.executable, "-P", "-c", _BUILD_CHILD, *map(str, sources), str(store)],
                          capture_output=True, text=True, check=True)  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -23,6 +23,7 @@ from rdflib.compare import isomorphic
 
 import cmsgraph
 from cmsgraph import namespaces as ns
+from cmsgraph._resources import ontology_file
 from cmsgraph.cli import _parser
 from cmsgraph.describe import DEFAULT_LICENSE, MEDIA_TYPES, void_description
 from cmsgraph.errors import CmsGraphError
@@ -223,9 +224,7 @@ def test_jsonld_embeds_its_context_and_never_fetches(built_store, tmp_path, no_n
     export("jsonld", store=built_store, out=out)
     document = json.loads(out.read_text("utf-8"))
     assert document["@context"] == jsonld_context()  # an object, not a URL to fetch
-    shipped = json.loads(
-        (Path(cmsgraph.__file__).parent.parent / "ontology" / "context.jsonld").read_text()
-    )
+    shipped = json.loads(ontology_file("context.jsonld").read_text("utf-8"))
     assert shipped["@context"] == document["@context"]
     rdflib.Graph().parse(out, format="json-ld")
     list(parse(path=out, format=RdfFormat.JSON_LD))
