@@ -186,6 +186,7 @@ def run(reports: int, *, seed: int, runs: int, scaling: list[int], with_baseline
     generate_s = time.perf_counter() - t
     size_mb = sum(p.stat().st_size for p in sources) / 1e6
     store = workdir / f"store-{reports}"
+    shutil.rmtree(store, ignore_errors=True)  # a full build: never patch an earlier store
 
     print(f"corpus: {reports} reports, {size_mb:.1f} MB, generated in {generate_s:.1f} s",
           flush=True)  # fmt: skip
@@ -234,6 +235,7 @@ def run(reports: int, *, seed: int, runs: int, scaling: list[int], with_baseline
             points.append((n, full["wall"]))
             continue
         srcs = generate(n, workdir / f"scale-{n}", seed=seed)
+        shutil.rmtree(workdir / f"scale-store-{n}", ignore_errors=True)
         figures = build_child(srcs, workdir / f"scale-store-{n}")
         points.append((n, figures["wall"]))
         print(f"scaling: {n} reports built in {figures['wall']:.2f} s", flush=True)
