@@ -21,7 +21,7 @@ from . import namespaces as ns
 from .gazetteer import Gazetteer
 from .model import Entity, Field, LinkedEntry, LinkedReport, Role
 
-__all__ = ["entity_quads", "entity_types", "report_quads"]
+__all__ = ["entity_quads", "report_quads"]
 
 _RDF_TYPE = NamedNode(ns.RDF + "type")
 _XSD_STRING = NamedNode(ns.XSD + "string")
@@ -64,10 +64,6 @@ _RESOURCE_KINDS = {
     "pending-budget-decision": "PendingBudgetDecision",
 }
 _STATUS_PROPERTY = {"progress": "progressText", "plan": "planText"}
-
-
-def entity_types(entity_type: str) -> tuple[NamedNode, ...]:
-    return _CLASSES_BY_TYPE[entity_type]
 
 
 def _text(value: str) -> Literal:
