@@ -109,11 +109,11 @@ def baseline(
     from pyoxigraph import NamedNode as OxNamedNode
 
     from cmsgraph.gazetteer import load_gazetteer
-    from cmsgraph.graph import entity_quads, report_quads
+    from cmsgraph.graph import entity_triples, report_triples
     from cmsgraph.link import link_report
     from cmsgraph.namespaces import Iris
     from cmsgraph.parse import parse_file
-    from cmsgraph.pipeline import ontology_quads
+    from cmsgraph.pipeline import ontology_triples
     from cmsgraph.sparql import load_query
 
     stages = dict.fromkeys(("parse", "link", "graph", "write"), 0.0)
@@ -135,7 +135,7 @@ def baseline(
             graph.add((term(q.subject), term(q.predicate), term(q.object)))
 
     t = time.perf_counter()
-    add(entity_quads(gazetteer, iris) + ontology_quads())
+    add(entity_triples(gazetteer, iris) + ontology_triples())
     stages["graph"] += time.perf_counter() - t
     for path in sources:
         t = time.perf_counter()
@@ -145,7 +145,7 @@ def baseline(
         linked = link_report(report, gazetteer)
         stages["link"] += time.perf_counter() - t
         t = time.perf_counter()
-        add(report_quads(linked, gazetteer, iris))
+        add(report_triples(linked, gazetteer, iris))
         stages["graph"] += time.perf_counter() - t
     t = time.perf_counter()
     graph.serialize(destination=str(workdir / "baseline.ttl"), format="turtle")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["QueryShape", "scan_query", "tokens"]
+__all__ = ["QueryShape", "named_graphs", "scan_query", "tokens"]
 
 # Terminals of SPARQL 1.1 §19.8, longest match first where they overlap.
 _ESC = r"""(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"""
@@ -86,6 +86,12 @@ class QueryShape:
     update: bool  # an update operation (INSERT, DELETE, LOAD, CLEAR ...)
     service: bool  # a SERVICE clause (a federated call to another endpoint)
     dataset: bool  # FROM / FROM NAMED: the query names its own dataset
+    graph: bool = False  # a GRAPH pattern
+
+    @property
+    def names_graphs(self) -> bool:
+        """Whether the query asks for named graphs (FROM, FROM NAMED or GRAPH)."""
+        return self.dataset or self.graph
 
     @property
     def graph_result(self) -> bool:
@@ -101,7 +107,7 @@ def scan_query(text: str) -> QueryShape:
     """The shape of ``text``: its form and whether it updates, federates or names graphs.
 
     >>> scan_query("PREFIX s: <http://x/> SELECT * { ?s s:p ?o . SERVICE <http://y/> {} }")
-    QueryShape(form='SELECT', update=False, service=True, dataset=False)
+    QueryShape(form='SELECT', update=False, service=True, dataset=False, graph=False)
     >>> scan_query("LOAD <http://example.org/data.ttl>").update
     True
     """
@@ -118,4 +124,36 @@ def scan_query(text: str) -> QueryShape:
         update=bool(found & UPDATE_KEYWORDS) or (first is not None and first in UPDATE_KEYWORDS),
         service="SERVICE" in found,
         dataset="FROM" in found,
+        graph="GRAPH" in found,
     )
+
+
+def named_graphs(text: str) -> tuple[set[str], bool]:
+    """The graph IRIs a query names after FROM, FROM NAMED and GRAPH (prefixed names
+    expanded with its PREFIX declarations), and whether a GRAPH takes a variable.
+
+    >>> named_graphs("PREFIX g: <http://x/> SELECT * FROM <http://y> { GRAPH g:a {} }")
+    ({'http://x/a', 'http://y'}, False)
+    >>> named_graphs("SELECT * { GRAPH ?g { ?s ?p ?o } }")
+    (set(), True)
+    """
+    found = tokens(text)
+    prefixes: dict[str, str] = {}
+    for i in range(len(found) - 2):
+        if found[i][0] == "word" and found[i][1].upper() == "PREFIX":
+            if found[i + 1][0] == "pname" and found[i + 2][0] == "iri":
+                prefixes[found[i + 1][1][:-1]] = found[i + 2][1][1:-1]
+    iris: set[str] = set()
+    any_graph = False
+    for i, (kind, value) in enumerate(found[:-1]):
+        if kind != "word" or value.upper() not in ("FROM", "NAMED", "GRAPH"):
+            continue
+        after_kind, after = found[i + 1]
+        if after_kind == "iri":
+            iris.add(after[1:-1])
+        elif after_kind == "pname" and after.split(":", 1)[0] in prefixes:
+            prefix, local = after.split(":", 1)
+            iris.add(prefixes[prefix] + local)
+        elif after_kind == "var" and value.upper() == "GRAPH":
+            any_graph = True
+    return iris, any_graph

@@ -41,7 +41,7 @@ from . import namespaces as ns
 from ._resources import ontology_file
 from .describe import DEFAULT_LICENSE, DEFAULT_PUBLISHER, description_turtle, void_description
 from .errors import CmsGraphError
-from .store import _fsync_dir, default_store_dir, open_current
+from .store import StoreVersion, _fsync_dir, default_store_dir, open_current
 
 __all__ = [
     "FORMATS",
@@ -132,7 +132,7 @@ def export(
     form = FORMATS[fmt]
     version = open_current(store if store is not None else default_store_dir())
     db = version.open()
-    statements = _statements(db, form)
+    statements = _statements(version, db, form)
     write = _writer(form, statements)
     if out is None or out == "-" or not isinstance(out, str | Path):
         stream = sys.stdout.buffer if out is None or out == "-" else out
@@ -155,7 +155,7 @@ def export(
     data = description_turtle(description, relative_to=folder)
     atomic_write(description_path, lambda f: f.write(data))
     docs_path = path.with_name(DOCS_NAME)
-    html = _ontology_html(db)
+    html = _ontology_html(version, db)
     atomic_write(docs_path, lambda f: f.write(html))
     return ExportResult(fmt, path, len(statements), description_path, docs_path)
 
@@ -183,14 +183,22 @@ def _quad_key(q: Quad) -> tuple[str, str, bool, str, str]:
     return (str(q.graph_name), *_triple_key(q))
 
 
-def _statements(store: Store, form: ExportFormat) -> list[Triple] | list[Quad]:
-    """The quads of ``store`` (dataset formats) or the union of its graphs, each triple
-    once, sorted: as lines for N-Triples and N-Quads (their canonical order), else
-    grouped by graph and subject."""
+def _statements(
+    version: StoreVersion, store: Store, form: ExportFormat
+) -> list[Triple] | list[Quad]:
+    """Every triple of the store, each once (graph formats), or every booked graph with
+    its triples (dataset formats: a triple stated by two sources is in both graphs),
+    sorted: as lines for N-Triples and N-Quads (their canonical order), else grouped by
+    graph and subject."""
     canonical = form.rdf_format in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS)
     if form.dataset:
-        return sorted(store, key=str if canonical else _quad_key)
-    return sorted({quad.triple for quad in store}, key=str if canonical else _triple_key)
+        quads = [
+            Quad(t.subject, t.predicate, t.object, NamedNode(name))
+            for name in version.graph_names()
+            for t in version.graph_triples(name, store)
+        ]
+        return sorted(quads, key=str if canonical else _quad_key)
+    return sorted((quad.triple for quad in store), key=str if canonical else _triple_key)
 
 
 def _writer(
@@ -246,12 +254,10 @@ def _file_mode(path: Path) -> int:
     return 0o666 & ~umask
 
 
-def _ontology_html(store: Store) -> bytes:
+def _ontology_html(version: StoreVersion, store: Store) -> bytes:
     from .ontodoc import ontology_html
 
-    graph = NamedNode(ns.ONTOLOGY)
-    triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
-    return ontology_html(triples).encode("utf-8")
+    return ontology_html(version.graph_triples(ns.ONTOLOGY, store)).encode("utf-8")
 
 
 # -- JSON-LD ----------------------------------------------------------------------------

@@ -1,12 +1,24 @@
-"""Linked records -> RDF quads.
+"""Linked records -> RDF triples.
 
-Each source document gets a named graph of its own (its report, entries, activity
-areas and what its rows cite); the gazetteer's entities and the ontology each live in
-a graph of their own. Every link from an entry (cites, funded by, involves, partner
-...) is restated by a ``cmsg:Mention`` node that says which cell and which text it
-was read from, so any answer can be traced to the row of the report.
+Each source document gives the triples of its graph (its report, entries, activity
+areas and what its rows cite); the gazetteer's entities and the ontology give theirs.
+The store keeps them all in one default graph, each triple once (see
+:mod:`cmsgraph.store`). Every link from an entry (cites, funded by, involves, partner
+...) is restated by a mention node that says which cell and which text it was read
+from, so any answer can be traced to the row of the report::
 
-Quads are built with pyoxigraph terms: they load straight into the store and
+    <entry> cmsg:fundedBy <country/DE> .
+    <entry/mention/3> rdf:subject <entry> ; rdf:predicate cmsg:fundedBy ;
+                      rdf:object <country/DE> ; cmsg:resourcesQuote "Germany" .
+
+Four triples a mention, the least plain RDF allows: ``rdf:subject``,
+``rdf:predicate`` and ``rdf:object`` restate the link (RDF reification, which every
+store reads), and one quote property per cell (``cmsg:resourcesQuote``, a
+sub-property of ``prov:value`` that names its cell with ``cmsg:field`` in the
+ontology) says both where and what the text is. A mention's class, ``cmsg:Mention``,
+follows from the quote property's ``rdfs:domain`` and is not stated again.
+
+Triples are built with pyoxigraph terms: they load straight into the store and
 serialise without going through rdflib.
 """
 
@@ -15,15 +27,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Triple
 
 from . import namespaces as ns
 from .gazetteer import Gazetteer
 from .model import Entity, Field, LinkedEntry, LinkedReport, Role
 
-__all__ = ["entity_quads", "report_quads"]
+__all__ = ["entity_triples", "quote_property", "report_triples"]
 
 _RDF_TYPE = NamedNode(ns.RDF + "type")
+_RDF_SUBJECT = NamedNode(ns.RDF + "subject")
+_RDF_PREDICATE = NamedNode(ns.RDF + "predicate")
+_RDF_OBJECT = NamedNode(ns.RDF + "object")
 _XSD_STRING = NamedNode(ns.XSD + "string")
 
 
@@ -74,15 +89,26 @@ def _typed(value: str, datatype: str) -> Literal:
     return Literal(value, datatype=NamedNode(ns.XSD + datatype))
 
 
-class _Quads:
-    """Collects quads of one named graph, in order."""
+def quote_property(which: Field) -> NamedNode:
+    """The property that holds a mention's exact text read from the cell ``which``.
 
-    def __init__(self, graph: str) -> None:
-        self.graph = NamedNode(graph)
-        self.quads: list[Quad] = []
+    >>> quote_property(Field.RESOURCES).value
+    'https://w3id.org/cmsgraph/ontology#resourcesQuote'
+    """
+    return _QUOTE[which]
+
+
+_QUOTE = {f: _n(ns.CMSG, f"{f.value}Quote") for f in Field}
+
+
+class _Triples:
+    """Collects the triples of one graph, in order."""
+
+    def __init__(self) -> None:
+        self.triples: list[Triple] = []
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.quads.append(Quad(s, p, o, self.graph))
+        self.triples.append(Triple(s, p, o))
 
     def types(self, s: NamedNode, *classes: NamedNode) -> None:
         for c in classes:
@@ -93,15 +119,15 @@ class _Quads:
             self.add(s, p, _text(value))
 
 
-def entity_quads(gazetteer: Gazetteer, iris: ns.Iris) -> list[Quad]:
+def entity_triples(gazetteer: Gazetteer, iris: ns.Iris) -> list[Triple]:
     """The gazetteer graph: every entity with its types, labels and identifiers."""
-    out = _Quads(iris.gazetteer_graph)
+    out = _Triples()
     for entity in sorted(gazetteer.entities.values(), key=lambda e: (e.type, e.id)):
         _entity(out, entity, gazetteer, iris)
-    return out.quads
+    return out.triples
 
 
-def _entity(out: _Quads, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> None:
+def _entity(out: _Triples, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> None:
     node = NamedNode(iris.entity(e.type, e.id))
     out.types(node, *_CLASSES_BY_TYPE[e.type])
     out.text(node, _n(ns.SKOS, "prefLabel"), e.label)
@@ -132,10 +158,10 @@ def _entity(out: _Quads, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> None
         out.text(node, _n(ns.SKOS, "notation"), f"{e.series}{e.number}")
 
 
-def report_quads(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> list[Quad]:
-    """The named graph of one source document."""
+def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> list[Triple]:
+    """The graph of one source document."""
     report, doc = linked.report, linked.report.document
-    out = _Quads(iris.graph(doc.symbol))
+    out = _Triples()
     convention = doc.context.split("/")[1].lower()  # "UNEP/CMS/COP11" -> "cms"
     doc_node = NamedNode(iris.document(doc.symbol))
     out.types(doc_node, _n(ns.CMSG, "ActivityReport"), _n(ns.CMSG, "MeetingDocument"))
@@ -198,11 +224,11 @@ def report_quads(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> l
         _entry(
             out, linked_entry, doc.symbol, period, subactivities, scope, convention, gazetteer, iris
         )
-    return _dedupe(out.quads)
+    return _dedupe(out.triples)
 
 
 def _subactivity(
-    out: _Quads, iris: ns.Iris, scope: str, code: str, text: str, areas: set[str]
+    out: _Triples, iris: ns.Iris, scope: str, code: str, text: str, areas: set[str]
 ) -> NamedNode:
     """A sub-activity, under the area its number names (added if the report lacks it)."""
     node = NamedNode(iris.subactivity(scope, code))
@@ -220,12 +246,12 @@ def _subactivity(
     return node
 
 
-def _dedupe(quads: Iterable[Quad]) -> list[Quad]:
-    return list(dict.fromkeys(quads))
+def _dedupe(triples: Iterable[Triple]) -> list[Triple]:
+    return list(dict.fromkeys(triples))
 
 
 def _entry(
-    out: _Quads,
+    out: _Triples,
     linked: LinkedEntry,
     symbol: str,
     period: NamedNode,
@@ -238,7 +264,7 @@ def _entry(
     entry = linked.entry
     doc_node = NamedNode(iris.document(symbol))
     node = NamedNode(iris.entry(symbol, entry.area, entry.period.label, entry.index))
-    out.types(node, _n(ns.CMSG, "ReportEntry"), _n(ns.PROV, "Entity"))
+    out.types(node, _n(ns.CMSG, "ReportEntry"))  # a prov:Entity by subclass
     codes = ", ".join(entry.codes) or "no code"
     out.text(node, _n(ns.RDFS, "label"), f"{codes} ({entry.period.label})")
     out.add(node, _n(ns.PROV, "wasDerivedFrom"), doc_node)
@@ -253,7 +279,6 @@ def _entry(
     for footnote in entry.footnotes:
         out.text(node, _n(ns.CMSG, "footnote"), footnote)
     out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(entry.line), "integer"))
-    out.text(node, _n(ns.CMSG, "sourceText"), entry.source_text)
     for kind in linked.resource_kinds:
         out.add(node, _n(ns.CMSG, "resourceKind"), _n(ns.CMSG, _RESOURCE_KINDS[kind]))
 
@@ -264,12 +289,10 @@ def _entry(
         out.add(node, predicate, target)
         mention_count += 1
         mention = NamedNode(f"{node.value}/mention/{mention_count}")
-        out.types(mention, _n(ns.CMSG, "Mention"))  # rdf:Statement, prov:Entity by subclass
-        out.add(mention, _n(ns.RDF, "subject"), node)
-        out.add(mention, _n(ns.RDF, "predicate"), predicate)
-        out.add(mention, _n(ns.RDF, "object"), target)
-        out.text(mention, _n(ns.CMSG, "field"), str(which))
-        out.add(mention, _n(ns.PROV, "value"), _text(text))
+        out.add(mention, _RDF_SUBJECT, node)  # a cmsg:Mention by its quote's rdfs:domain
+        out.add(mention, _RDF_PREDICATE, predicate)
+        out.add(mention, _RDF_OBJECT, target)
+        out.add(mention, _QUOTE[which], _text(text))
 
     for m in linked.mentions:
         entity = gazetteer.entities[m.entity]
@@ -299,7 +322,7 @@ def _entry(
         link(_n(ns.CMSG, "amount"), money, amount.field, amount.text)
 
 
-def _document(out: _Quads, iris: ns.Iris, symbol: str) -> NamedNode:
+def _document(out: _Triples, iris: ns.Iris, symbol: str) -> NamedNode:
     node = NamedNode(iris.document(symbol))
     out.types(node, _n(ns.CMSG, "MeetingDocument"))
     out.text(node, _n(ns.DCT, "identifier"), symbol)
@@ -307,7 +330,7 @@ def _document(out: _Quads, iris: ns.Iris, symbol: str) -> NamedNode:
     return node
 
 
-def _resolution(out: _Quads, iris: ns.Iris, convention: str, number: str) -> NamedNode:
+def _resolution(out: _Triples, iris: ns.Iris, convention: str, number: str) -> NamedNode:
     node = NamedNode(iris.resolution(convention, number))
     out.types(node, _n(ns.CMSG, "Resolution"))
     out.text(node, _n(ns.SKOS, "notation"), number)
@@ -316,7 +339,7 @@ def _resolution(out: _Quads, iris: ns.Iris, convention: str, number: str) -> Nam
 
 
 def _meeting(
-    out: _Quads,
+    out: _Triples,
     gazetteer: Gazetteer,
     iris: ns.Iris,
     convention: str,

@@ -1,15 +1,16 @@
 """``cmsgraph build`` and ``cmsgraph remove``: sources -> parse -> link -> graph ->
 validate -> store.
 
-Each source becomes a named graph of its own. A build re-processes only the sources
-whose content changed since the last build (SHA-256 of the bytes), drops the graphs
-of sources no longer given, and keeps the rest by starting the new store version
-as a checkpoint of the current one; ``full=True`` rebuilds everything, and so does
-any change of the gazetteer, shapes, ontology or base IRI (the manifest's
-fingerprint). Sources are processed on all cores (one process each), validated one
-by one, and loaded in one bulk load. Everything is read, linked and validated before
-anything is written; the new version is swapped in only when it is complete (see
-:mod:`cmsgraph.store`), so a failing source leaves the previous store as it was.
+Each source becomes a graph of its own, booked by the store so that it can be replaced
+or removed alone (all graphs share the store's one default graph; see
+:mod:`cmsgraph.store`). A build re-processes only the sources whose content changed
+since the last build (SHA-256 of the bytes), removes the graphs of sources no longer
+given, and keeps the rest by starting the new store version as a checkpoint of the
+current one; ``full=True`` rebuilds everything, and so does any change of the
+gazetteer, shapes, ontology, base IRI or cmsgraph's code (the manifest's fingerprint).
+Sources are processed on all cores in batches, each validated alone, and loaded while
+the next batches are processed. The new version is swapped in only when it is
+complete, so a failing source leaves the previous store as it was.
 """
 
 from __future__ import annotations
@@ -25,23 +26,23 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 
 from . import namespaces as ns
 from ._resources import bundled_sources, data_file, ontology_file
 from .errors import InputError, StoreError, ValidationError
 from .gazetteer import Gazetteer, load_gazetteer
-from .graph import entity_quads, report_quads
+from .graph import entity_triples, report_triples
 from .link import link_report
 from .model import LinkedReport
 from .parse import parse_file
 from .store import (
+    SourceGraph,
     StoreVersion,
     build_lock,
     default_store_dir,
     open_current,
     staged_version,
-    write_version,
 )
 from .validate import validate
 
@@ -51,13 +52,13 @@ __all__ = [
     "SourceSummary",
     "build",
     "collect_sources",
-    "ontology_quads",
+    "ontology_triples",
     "remove",
 ]
 
 # Bump when the graph built from the same input changes, so that stores built by an
 # older cmsgraph are rebuilt in full rather than patched.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 _PARALLEL_FROM = 4  # sources; below this, worker start-up costs more than it saves
 
 
@@ -123,11 +124,10 @@ def collect_sources(sources: Sequence[str | Path] | None) -> list[Path]:
     return list(dict.fromkeys(p.resolve() for p in files))
 
 
-def ontology_quads() -> list[Quad]:
-    """The ontology, in a graph named by its own IRI."""
-    graph = NamedNode(ns.ONTOLOGY)
+def ontology_triples() -> list[Triple]:
+    """The ontology (booked as the graph named by its own IRI)."""
     data = ontology_file("cmsgraph.ttl").read_bytes()
-    return [Quad(t.subject, t.predicate, t.object, graph) for t in parse(data, RdfFormat.TURTLE)]
+    return list(dict.fromkeys(q.triple for q in parse(data, RdfFormat.TURTLE)))
 
 
 # --- processing one source (in this process or a worker) ---------------------------
@@ -137,27 +137,26 @@ def ontology_quads() -> list[Quad]:
 class _Context:
     gazetteer: Gazetteer
     iris: ns.Iris
-    by_subject: dict[str, list[Quad]]  # gazetteer quads by subject IRI
+    by_subject: dict[str, list[Triple]]  # gazetteer triples by subject IRI
 
 
 @dataclass
 class _Processed:
     summary: SourceSummary | None
-    nquads: bytes = b""
+    graph: SourceGraph | None = None
     timings: dict[str, float] = field(default_factory=dict)
     error: tuple[str, str, int | None, str] | None = None  # (kind, path, line, message)
 
 
 _WORKER: _Context | None = None  # set before forking; read by the workers
 _BATCH = 16  # sources per worker task
-_LOAD_EVERY = 64  # sources whose N-Quads are bulk-loaded at once
 
 
 @dataclass
 class _Parsed:
     path: Path
     linked: LinkedReport
-    quads: list[Quad]
+    triples: list[Triple]
 
 
 def _process_batch(paths: list[Path]) -> list[_Processed]:
@@ -185,7 +184,7 @@ def _process_batch(paths: list[Path]) -> list[_Processed]:
             linked = link_report(report, context.gazetteer)
             lap("link")
             parsed.append(
-                _Parsed(path, linked, report_quads(linked, context.gazetteer, context.iris))
+                _Parsed(path, linked, report_triples(linked, context.gazetteer, context.iris))
             )
             lap("graph")
         except InputError as exc:
@@ -198,8 +197,11 @@ def _process_batch(paths: list[Path]) -> list[_Processed]:
         return [_Processed(None, error=("validation", exc.path, exc.line, _message(exc)))]
     lap("validate")
     for item in parsed:
-        data = serialize(item.quads, format=RdfFormat.N_QUADS) or b""
-        results.append(_Processed(_summary(item, context, warnings.get(item.path, [])), data))
+        symbol = item.linked.report.document.symbol
+        graph = SourceGraph.split(
+            context.iris.graph(symbol), item.triples, context.iris.document(symbol) + "/"
+        )
+        results.append(_Processed(_summary(item, context, warnings.get(item.path, [])), graph))
     lap("serialize")
     if results:
         results[0].timings = dict(timings)
@@ -214,7 +216,7 @@ def _summary(item: _Parsed, context: _Context, shape_warnings: list[str]) -> Sou
         sha256=report.sha256,
         graph=context.iris.graph(report.document.symbol),
         entries=len(linked.entries),
-        triples=len(item.quads),
+        triples=len(item.triples),
         mentions=sum(
             len(e.mentions)
             + len(e.documents)
@@ -239,7 +241,7 @@ def _iri(term: object) -> str:
     return term.value  # type: ignore[attr-defined,no-any-return]
 
 
-def _validate(parsed: list[_Parsed], by_subject: dict[str, list[Quad]]) -> dict[Path, list[str]]:
+def _validate(parsed: list[_Parsed], by_subject: dict[str, list[Triple]]) -> dict[Path, list[str]]:
     """Validate each source graph with the gazetteer entities it links to.
 
     One source at a time, so that the outcome never depends on which sources share a
@@ -250,10 +252,10 @@ def _validate(parsed: list[_Parsed], by_subject: dict[str, list[Quad]]) -> dict[
     warnings: dict[Path, list[str]] = {}
     for item in parsed:
         linked_entities = {
-            q.object.value for q in item.quads if isinstance(q.object, NamedNode)
+            t.object.value for t in item.triples if isinstance(t.object, NamedNode)
         } & by_subject.keys()
-        context = [q for subject in sorted(linked_entities) for q in by_subject[subject]]
-        results = validate([*item.quads, *context])
+        context = [t for subject in sorted(linked_entities) for t in by_subject[subject]]
+        results = validate([*item.triples, *context])
         violations = [r for r in results if r.severity == "Violation"]
         if violations:
             shown = "; ".join(str(v) for v in violations[:3])
@@ -371,34 +373,36 @@ def build(
         todo = [p for p in files if str(p) not in kept_paths]
 
         gaz = load_gazetteer(gazetteer)
-        gazetteer_quads = entity_quads(gaz, iris)
-        by_subject: dict[str, list[Quad]] = {}
-        for quad in gazetteer_quads:
-            by_subject.setdefault(_iri(quad.subject), []).append(quad)
+        gazetteer_triples = entity_triples(gaz, iris)
+        by_subject: dict[str, list[Triple]] = {}
+        for triple in gazetteer_triples:
+            by_subject.setdefault(_iri(triple.subject), []).append(triple)
         _WORKER = _Context(gaz, iris, by_subject)
         summaries: dict[str, SourceSummary] = {s.path: s for s in kept}
-        drop = [s["graph"] for path, s in known.items() if path not in kept_paths]
+        gone = [s["graph"] for path, s in known.items() if path not in kept_paths]
         try:
-            with staged_version(root, base_version=previous, drop_graphs=drop) as staged:
+            with staged_version(root, base_version=previous) as staged:
                 if previous is None:
-                    fixed = [*gazetteer_quads, *ontology_quads()]
-                    staged.load(serialize(fixed, format=RdfFormat.N_QUADS) or b"")
-                pending: list[bytes] = []
+                    staged.add(SourceGraph.split(iris.gazetteer_graph, gazetteer_triples, None))
+                    staged.add(SourceGraph.split(ns.ONTOLOGY, ontology_triples(), None))
+                else:
+                    previous.release()  # staged: the build no longer reads it
+                t = time.perf_counter()
+                for graph in gone:  # before anything is added: a changed source
+                    staged.remove(graph)  # keeps its subjects' IRIs
+                timings["remove"] = time.perf_counter() - t
+                read_from = {s.symbol: s.path for s in kept}
                 for processed in _run(todo, progress):
-                    assert processed.summary is not None
+                    assert processed.summary is not None and processed.graph is not None
+                    _check_unique_symbol(processed.summary, read_from)
                     summaries[processed.summary.path] = processed.summary
                     for stage, seconds in processed.timings.items():
                         timings[stage] += seconds
-                    pending.append(processed.nquads)
-                    if len(pending) >= _LOAD_EVERY:  # load while the workers go on
-                        t = time.perf_counter()
-                        staged.load(b"".join(pending))
-                        timings["load"] += time.perf_counter() - t
-                        pending.clear()
+                    t = time.perf_counter()
+                    staged.add(processed.graph)  # loads while the workers go on
+                    timings["load"] += time.perf_counter() - t
                 t = time.perf_counter()
-                staged.load(b"".join(pending))
                 ordered = [summaries[str(p)] for p in files]
-                _check_unique_symbols(ordered)
                 version = staged.publish(_manifest(iris.base, fingerprint, ordered))
                 timings["load"] += time.perf_counter() - t
         finally:
@@ -426,11 +430,14 @@ def remove(sources: Sequence[str | Path], *, store: str | Path | None = None) ->
                      or s["path"] == resolved]  # fmt: skip
             if not match:
                 raise InputError(wanted, f"not in the store at {root}")
-            gone.extend(match)
+            gone.extend(s for s in match if s not in gone)
         keep = [SourceSummary(**_tuples(s)) for s in entries if s not in gone]
         manifest = _manifest(current.manifest["base"], current.manifest["fingerprint"], keep)
-        version = write_version(root, [], manifest, base_version=current,
-                                drop_graphs=[s["graph"] for s in gone])  # fmt: skip
+        with staged_version(root, base_version=current) as staged:
+            current.release()
+            for source in gone:
+                staged.remove(source["graph"])
+            version = staged.publish(manifest)
     return _result(version, processed=0, removed=len(gone), timings={})
 
 
@@ -448,17 +455,15 @@ def _tuples(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check_unique_symbols(summaries: list[SourceSummary]) -> None:
-    seen: dict[str, str] = {}
-    for s in summaries:
-        if s.symbol in seen:
-            raise InputError(s.path, f"document {s.symbol} was already read from {seen[s.symbol]}")
-        seen[s.symbol] = s.path
+def _check_unique_symbol(summary: SourceSummary, read_from: dict[str, str]) -> None:
+    """Refuse a second source with the symbol of one already read (``read_from``)."""
+    if (first := read_from.setdefault(summary.symbol, summary.path)) != summary.path:
+        raise InputError(summary.path, f"document {summary.symbol} was already read from {first}")
 
 
 def _manifest(base: str, fingerprint: str, summaries: list[SourceSummary]) -> dict[str, Any]:
     return {
-        "format": 2,
+        "format": 3,
         "base": base,
         "fingerprint": fingerprint,
         "sources": [

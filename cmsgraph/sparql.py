@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, Variabl
 from ._resources import query_dir
 from .errors import QueryError
 from .results import ResultTable, Term
-from .store import default_store_dir, open_current
+from .store import StoreVersion, default_store_dir, open_current
 
 __all__ = ["NamedQuery", "load_query", "named_queries", "parse_param", "query"]
 
@@ -120,7 +120,10 @@ def query(
 
         return remote_query(endpoint, named.text, bindings, graph=graph, timeout=timeout)
     version = open_current(store if store is not None else default_store_dir())
-    return run_local(version.open(), named, bindings)
+    try:
+        return run_local(version.open(), named, bindings, version=version)
+    finally:
+        version.release()
 
 
 def _bindings(
@@ -138,18 +141,30 @@ def _bindings(
     return items
 
 
-def run_local(store: object, named: NamedQuery, bindings: Mapping[str, Term]) -> ResultTable | bool:
+def run_local(
+    store: object,
+    named: NamedQuery,
+    bindings: Mapping[str, Term],
+    *,
+    version: StoreVersion | None = None,
+) -> ResultTable | bool:
     """Run ``named`` on a pyoxigraph store.
 
-    The default graph is the union of all graphs, unless the query names its own
-    dataset with FROM / FROM NAMED (pyoxigraph's union flag would override it).
+    The store's default graph holds every fact once (see :mod:`cmsgraph.store`), and a
+    query sees it as is. A query that names graphs (``FROM``, ``FROM NAMED``,
+    ``GRAPH``) runs, when ``version`` is given, on the dataset of the graphs it names
+    (all booked graphs for ``GRAPH ?g``), assembled from the version's bookkeeping.
     """
-    from ._sparql_scan import scan_query
+    from ._sparql_scan import named_graphs, scan_query
 
+    if version is not None and scan_query(named.text).names_graphs:
+        iris, any_graph = named_graphs(named.text)
+        booked = version.graph_names()
+        wanted = booked if any_graph else [g for g in booked if g in iris]
+        store = version.dataset(wanted, store)  # type: ignore[arg-type]
     try:
         result = store.query(  # type: ignore[attr-defined]
             named.text,
-            use_default_graph_as_union=not scan_query(named.text).dataset,
             substitutions={Variable(k): v for k, v in bindings.items()} or None,
         )
     except SyntaxError as exc:

@@ -1,47 +1,89 @@
-"""The embedded on-disk store: immutable versions swapped in atomically.
+"""The embedded on-disk store: one default graph, immutable versions swapped in atomically.
 
 Layout of a store directory::
 
     STORE/
-      current -> versions/v...   symlink to the version readers open (swapped with rename(2))
-      versions/v.../oxigraph/    the pyoxigraph (RocksDB) store of that version
-      versions/v.../manifest.json  what was built: base IRI, sources and their hashes,
-                                   counts, warnings, not-linked names
-      .lock                      held (flock) by the build writing a new version
+      current -> versions/v...        symlink to the version readers open (swapped with rename(2))
+      versions/v.../oxigraph/         RocksDB (pyoxigraph): ONE default graph holding every
+                                      triple of every source, the gazetteer and the ontology,
+                                      each once
+      versions/v.../ledger/G.ledger   per source graph G: what it owns and what it shares
+      versions/v.../refcounts         how many graphs state each shared triple
+      versions/v.../manifest.json     what was built: base IRI, sources and their hashes,
+                                      counts, warnings, not-linked names
+      versions/v.../.readers          held (flock, shared) by every reader of the version
+      .lock                           held (flock) by the build writing a new version
 
-A build writes a new version next to the current one and only when everything
-succeeded points ``current`` at it; a failed or killed build leaves ``current`` as
-it was. Published versions are never written again, so readers open them read-only
-while a build runs, and a second build started at the same time is refused.
+**Why one default graph.** A query sees the default graph. Kept as one named graph per
+source, the default graph is their union, which pyoxigraph evaluates by merging and
+de-duplicating across all graphs at query time: seconds per query at 1,000 sources,
+and answers with one row per graph that states a shared triple. In one plain default
+graph every fact is stored once and queries use the plain indexes (and loading costs
+3 index writes a triple instead of 6).
+
+**Bookkeeping per source** keeps each source removable and replaceable alone, exactly.
+A source's triples are of two kinds:
+
+* *owned*: about subjects minted under the source's own document IRI (its entries,
+  their mentions and amounts: ``.../document/SYMBOL/...``). No other source can state
+  anything about them, so removing the source removes every triple of those subjects.
+  The ledger lists the owned subjects.
+* *shared*: about things other sources may describe identically: activity areas,
+  sub-activities, periods, resolutions, cited documents, meetings, budget lines, the
+  document itself (which other sources cite). The ledger keeps these triples, and
+  ``refcounts`` counts for each (by a 16-byte BLAKE2b of its N-Triples line) how many
+  graphs state it; removing a source deletes only those whose count falls to zero.
+
+The gazetteer and the ontology are graphs in the same bookkeeping (everything they state
+is shared). A source's graph can be assembled again from its ledger and the store
+(:meth:`StoreVersion.graph_triples`), which is how ``export --format nquads`` and
+queries that name a source's graph (``GRAPH <...>``, ``FROM``) get it.
+
+**Versions.** A build writes a new version next to the current one, a checkpoint (hard
+links) of it when only some sources changed, and only when everything succeeded points
+``current`` at it; a failed or killed build leaves ``current`` as it was. Published
+versions are never written again. Every reader holds a shared lock on the version it
+opened (:func:`open_current`), and a build removes an old version only when it can
+take that lock exclusively, so a reader keeps answering from the version it opened
+while builds come and go; versions still held are removed by a later build.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
+import pickle
 import shutil
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple, parse
 
 from .errors import StoreError
 
 __all__ = [
+    "SourceGraph",
     "StagedVersion",
     "StoreVersion",
     "default_store_dir",
     "open_current",
     "staged_version",
-    "write_version",
 ]
 
+FORMAT = 3  # the layout above; older stores (one named graph per source) are rebuilt
 _MANIFEST = "manifest.json"
+_READERS = ".readers"
+_LEDGER = "ledger"
+_REFCOUNTS = "refcounts"
+_LOAD_BYTES = 48 << 20  # N-Triples buffered before a bulk load
+_SMALL_LOAD = 8 << 20  # below this, a transactional load instead of new SST files
 
 
 def default_store_dir() -> Path:
@@ -52,13 +94,104 @@ def default_store_dir() -> Path:
     return Path(data_home) / "cmsgraph" / "store"
 
 
+def triple_key(line: bytes) -> bytes:
+    """The refcount key of a triple: a BLAKE2b-128 of its canonical N-Triples line."""
+    return hashlib.blake2b(line, digest_size=16).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceGraph:
+    """One graph as the store books it: a source document, the gazetteer or the ontology.
+
+    ``owned`` and ``shared`` are N-Triples (one triple a line, no blank nodes) and
+    ``owned_subjects`` the IRIs the owned triples are about (see the module docstring).
+    """
+
+    name: str
+    owned_subjects: tuple[str, ...]
+    owned: bytes
+    shared: bytes
+    owned_count: int
+
+    @classmethod
+    def split(cls, name: str, triples: Sequence[Triple], own_prefix: str | None) -> SourceGraph:
+        """Book ``triples`` (without duplicates) under ``name``: those about subjects
+        whose IRI starts with ``own_prefix`` are owned, the rest shared."""
+        from pyoxigraph import serialize
+
+        owned: list[Triple] = []
+        shared: list[Triple] = []
+        for t in triples:
+            if own_prefix and t.subject.value.startswith(own_prefix):
+                owned.append(t)
+            else:
+                shared.append(t)
+        return cls(
+            name=name,
+            owned_subjects=tuple(dict.fromkeys(t.subject.value for t in owned)),
+            owned=serialize(owned, format=RdfFormat.N_TRIPLES) or b"",
+            shared=serialize(shared, format=RdfFormat.N_TRIPLES) or b"",
+            owned_count=len(owned),
+        )
+
+    def shared_lines(self) -> list[bytes]:
+        return self.shared.splitlines()
+
+    def ledger_bytes(self) -> bytes:
+        head = "".join(f"<{s}>\n" for s in self.owned_subjects).encode()
+        return zlib.compress(head + b"\n" + self.shared, 1)
+
+
+def _read_ledger(path: Path) -> tuple[list[str], bytes]:
+    """(owned subjects, shared N-Triples) of a ledger file: the subjects as ``<IRI>``
+    lines, an empty line, the N-Triples (see :meth:`SourceGraph.ledger_bytes`)."""
+    data = b"\n" + zlib.decompress(path.read_bytes())
+    head, _, shared = data.partition(b"\n\n")
+    subjects = [line[1:-1].decode() for line in head.splitlines() if line]
+    return subjects, shared
+
+
+def _ledger_name(graph: str) -> str:
+    return hashlib.sha256(graph.encode()).hexdigest()[:32] + ".ledger"
+
+
+class _Pin:
+    """A shared lock on a version's ``.readers`` file: the version is not removed while
+    it is held. Released by :meth:`release` or when garbage-collected."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle: IO[bytes] | None = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()  # closing drops the flock
+            self._handle = None
+
+    def __del__(self) -> None:
+        self.release()
+
+
+def pin(path: Path) -> _Pin | None:
+    """Hold a reader's shared lock on the version at ``path``; None if it is gone."""
+    try:
+        handle = open(path / _READERS, "rb")  # noqa: SIM115 (held by the pin)
+    except OSError:
+        return None
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    if not (path / _MANIFEST).exists():  # removed between open() and flock()
+        handle.close()
+        return None
+    return _Pin(handle)
+
+
 @dataclass(frozen=True)
 class StoreVersion:
-    """A published version of a store: its oxigraph directory and its manifest."""
+    """A published version of a store, pinned for as long as this object lives."""
 
     root: Path
     path: Path
     manifest: dict[str, Any]
+    _pin: _Pin | None = field(default=None, repr=False, compare=False)
 
     @property
     def oxigraph_path(self) -> Path:
@@ -74,22 +207,70 @@ class StoreVersion:
         except OSError as exc:
             raise StoreError(f"{self.root}: cannot open the store: {exc}") from None
 
+    def release(self) -> None:
+        """Let a build remove this version (readers normally just drop the object)."""
+        if self._pin is not None:
+            self._pin.release()
+
+    def graph_names(self) -> list[str]:
+        """Every graph the version books: the sources, the gazetteer, the ontology."""
+        return list(self.manifest.get("graphs", ()))
+
+    def graph_triples(self, name: str, store: Store | None = None) -> list[Triple]:
+        """The triples of one booked graph, assembled from its ledger and the store.
+
+        :raises StoreError: if the version books no graph of that name.
+        """
+        ledger = self.path / _LEDGER / _ledger_name(name)
+        if name not in self.manifest.get("graphs", ()) or not ledger.exists():
+            raise StoreError(f"{self.root}: no graph {name} in the store")
+        subjects, shared = _read_ledger(ledger)
+        db = store if store is not None else self.open()
+        out = [q.triple for s in subjects
+               for q in db.quads_for_pattern(NamedNode(s), None, None, DefaultGraph())]  # fmt: skip
+        out.extend(q.triple for q in parse(shared, RdfFormat.N_TRIPLES))
+        return out
+
+    def dataset(self, names: Iterable[str], store: Store | None = None) -> Store:
+        """An in-memory store holding the graphs ``names`` as named graphs, and their
+        union as its default graph: the dataset for a query that names graphs."""
+        db = store if store is not None else self.open()
+        out = Store()
+        for name in names:
+            graph = NamedNode(name)
+            triples = self.graph_triples(name, db)
+            out.extend(Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+            out.extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
+        return out
+
 
 def open_current(root: str | Path) -> StoreVersion:
-    """The version ``current`` points to.
+    """The version ``current`` points to, pinned (see :class:`StoreVersion`).
 
     :raises StoreError: if there is no built store at ``root``.
     """
     root = Path(root)
     current = root / "current"
-    if not current.exists():
-        raise StoreError(f"{root}: no store here (run 'cmsgraph build' first, or pass --store DIR)")
-    path = current.resolve()
-    try:
-        manifest = json.loads((path / _MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"{root}: the store's manifest cannot be read: {exc}") from None
-    return StoreVersion(root, path, manifest)
+    for _attempt in range(50):
+        if not current.exists():
+            break
+        path = current.resolve()
+        held = pin(path)
+        if held is None:  # a build swapped ``current`` and removed this version meanwhile
+            continue
+        try:
+            manifest = json.loads((path / _MANIFEST).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            held.release()
+            raise StoreError(f"{root}: the store's manifest cannot be read: {exc}") from None
+        if manifest.get("format", 0) < FORMAT:
+            held.release()
+            raise StoreError(
+                f"{root}: the store was built by an older cmsgraph in another layout; "
+                "run 'cmsgraph build' again"
+            )
+        return StoreVersion(root, path, manifest, held)
+    raise StoreError(f"{root}: no store here (run 'cmsgraph build' first, or pass --store DIR)")
 
 
 @contextlib.contextmanager
@@ -128,32 +309,115 @@ def build_lock(root: Path) -> Iterator[None]:
 class StagedVersion:
     """A new version being written next to ``current``; see :func:`staged_version`."""
 
-    def __init__(
-        self, root: Path, base_version: StoreVersion | None, drop_graphs: Iterable[str]
-    ) -> None:
+    def __init__(self, root: Path, base_version: StoreVersion | None) -> None:
         self.root = root
         self.name = f"v{time.time_ns()}"
         self.path = root / "versions" / f"{self.name}.partial"
-        self.path.mkdir(parents=True)
-        if base_version is not None:
-            base_version.open().backup(str(self.path / "oxigraph"))
-        self._store: Store | None = Store(str(self.path / "oxigraph"))
-        for graph in drop_graphs:
-            self._store.remove_graph(NamedNode(graph))
+        (self.path / _LEDGER).mkdir(parents=True)
+        self.graphs: dict[str, None] = {}  # booked graph names, in order
+        self.owned_triples = 0
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
+        if base_version is None:
+            self.refcounts: dict[bytes, int] = {}
+            self._store: Store | None = Store(str(self.path / "oxigraph"))
+            self._fresh = True
+            return
+        self._fresh = False
+        self._base = base_version
+        base_version.open().backup(str(self.path / "oxigraph"))  # hard links: no copy
+        self._store = Store(str(self.path / "oxigraph"))
+        with open(base_version.path / _REFCOUNTS, "rb") as f:
+            self.refcounts, self.owned_triples = pickle.load(f)
+        self.graphs = dict.fromkeys(base_version.manifest["graphs"])
+        for graph in self.graphs:  # kept graphs: their ledgers are linked, not copied
+            name = _ledger_name(graph)
+            os.link(base_version.path / _LEDGER / name, self.path / _LEDGER / name)
 
-    def load(self, nquads: bytes) -> None:
-        """Bulk-load a chunk of N-Quads (the GIL is released while it loads)."""
+    @property
+    def store(self) -> Store:
         assert self._store is not None
-        if nquads:
-            self._store.bulk_load(nquads, format=RdfFormat.N_QUADS)
+        return self._store
+
+    def add(self, graph: SourceGraph) -> None:
+        """Book a graph and queue its triples for loading (loaded in big batches)."""
+        if graph.name in self.graphs:
+            raise StoreError(f"{self.root}: graph {graph.name} is already in the store")
+        self.graphs[graph.name] = None
+        (self.path / _LEDGER / _ledger_name(graph.name)).write_bytes(graph.ledger_bytes())
+        self.owned_triples += graph.owned_count
+        counts = self.refcounts
+        for line in graph.shared_lines():
+            key = triple_key(line)
+            counts[key] = counts.get(key, 0) + 1
+        self._queue(graph.owned)
+        self._queue(graph.shared)
+
+    def remove(self, name: str) -> None:
+        """Remove a booked graph: its owned subjects' triples, and the shared triples no
+        other graph states. Call before adding anything in this version."""
+        ledger = self.path / _LEDGER / _ledger_name(name)
+        if name not in self.graphs:
+            raise StoreError(f"{self.root}: no graph {name} in the store")
+        subjects, shared = _read_ledger(ledger)
+        store = self.store
+        for subject in subjects:
+            quads = list(store.quads_for_pattern(NamedNode(subject), None, None, DefaultGraph()))
+            self.owned_triples -= len(quads)
+            for quad in quads:
+                store.remove(quad)
+        gone = []
+        for line in shared.splitlines():
+            key = triple_key(line)
+            left = self.refcounts[key] - 1
+            if left:
+                self.refcounts[key] = left
+            else:
+                del self.refcounts[key]
+                gone.append(line)
+        for quad in parse(b"\n".join(gone), RdfFormat.N_TRIPLES):  # in the default graph
+            store.remove(quad)
+        ledger.unlink()
+        del self.graphs[name]
+
+    def _queue(self, ntriples: bytes) -> None:
+        if ntriples:
+            self._pending.append(ntriples)
+            self._pending_bytes += len(ntriples)
+            if self._pending_bytes >= _LOAD_BYTES:
+                self.flush_pending()
+
+    def flush_pending(self) -> None:
+        """Load what is queued (the GIL is released while it loads)."""
+        if not self._pending:
+            return
+        data = b"".join(self._pending)
+        self._pending.clear()
+        self._pending_bytes = 0
+        if self._fresh or len(data) >= _SMALL_LOAD:
+            self.store.bulk_load(data, format=RdfFormat.N_TRIPLES, lenient=True)
+        else:  # a few sources into an existing store: no tiny files for RocksDB to merge
+            self.store.load(data, format=RdfFormat.N_TRIPLES)
+
+    @property
+    def triples(self) -> int:
+        """Triples in the version: every owned one, and each shared one once."""
+        return self.owned_triples + len(self.refcounts)
 
     def publish(self, manifest: dict[str, Any]) -> StoreVersion:
-        """Complete the version (with ``manifest`` plus its ``triples``) and swap it in."""
-        assert self._store is not None
-        self._store.flush()
-        self._store.optimize()
-        manifest = {**manifest, "triples": len(self._store)}
+        """Complete the version (with ``manifest``, its ``graphs`` and ``triples``) and
+        swap it in."""
+        self.flush_pending()
+        store = self.store
+        store.flush()
+        if self._fresh:
+            store.optimize()  # compacts the bulk-loaded files; a patch leaves them be
+        manifest = {**manifest, "format": FORMAT, "graphs": list(self.graphs),
+                    "triples": self.triples}  # fmt: skip
         self._store = None  # closes it
+        with open(self.path / _REFCOUNTS, "wb") as f:
+            pickle.dump((self.refcounts, self.owned_triples), f, protocol=pickle.HIGHEST_PROTOCOL)
+        (self.path / _READERS).touch()
         (self.path / _MANIFEST).write_text(
             json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
         )
@@ -164,27 +428,25 @@ class StagedVersion:
         link.symlink_to(Path("versions") / self.name)
         os.replace(link, self.root / "current")  # the atomic swap
         _fsync_dir(self.root)
-        _remove_stale(self.root, keep=self.name)
-        return open_current(self.root)
+        published = open_current(self.root)
+        remove_stale(self.root)
+        return published
 
 
 @contextlib.contextmanager
 def staged_version(
-    root: str | Path,
-    *,
-    base_version: StoreVersion | None = None,
-    drop_graphs: Iterable[str] = (),
+    root: str | Path, *, base_version: StoreVersion | None = None
 ) -> Iterator[StagedVersion]:
     """Write a new version: empty, or a checkpoint of ``base_version`` (hard links, fast)
-    minus ``drop_graphs``. Nothing is visible until :meth:`StagedVersion.publish`; if the
-    block raises, the partial version is removed. Call under :func:`build_lock`.
+    with its bookkeeping. Nothing is visible until :meth:`StagedVersion.publish`; if
+    the block raises, the partial version is removed. Call under :func:`build_lock`.
 
     :raises StoreError: if the store cannot be written.
     """
     root = Path(root)
     staged: StagedVersion | None = None
     try:
-        staged = StagedVersion(root, base_version, drop_graphs)
+        staged = StagedVersion(root, base_version)
         yield staged
     except (OSError, SyntaxError) as exc:
         raise StoreError(f"{root}: cannot write the store: {exc}") from None
@@ -192,21 +454,6 @@ def staged_version(
         if staged is not None and staged.path.exists():
             staged._store = None
             shutil.rmtree(staged.path, ignore_errors=True)
-
-
-def write_version(
-    root: str | Path,
-    nquads: Iterable[bytes],
-    manifest: dict[str, Any],
-    *,
-    base_version: StoreVersion | None = None,
-    drop_graphs: Iterable[str] = (),
-) -> StoreVersion:
-    """Write a whole new version from N-Quads chunks and publish it (see staged_version)."""
-    with staged_version(root, base_version=base_version, drop_graphs=drop_graphs) as staged:
-        for chunk in nquads:
-            staged.load(chunk)
-        return staged.publish(manifest)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -217,11 +464,35 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _remove_stale(root: Path, keep: str) -> None:
-    """Remove versions other than ``keep`` and leftovers of killed builds."""
-    for child in (root / "versions").iterdir():
-        if child.name != keep:
+def remove_stale(root: Path) -> list[Path]:
+    """Remove the versions ``current`` no longer points to and no reader holds, and
+    leftovers of killed builds; return those still held by readers.
+
+    Call under the build lock (a partial version may otherwise be a running build's).
+    """
+    current = (root / "current").resolve()
+    held: list[Path] = []
+    versions = root / "versions"
+    if not versions.is_dir():
+        return held
+    for child in versions.iterdir():
+        if child == current:
+            continue
+        try:
+            handle = open(child / _READERS, "rb")  # noqa: SIM115
+        except OSError:  # a partial version, or one whose removal was cut short
+            shutil.rmtree(child, ignore_errors=True)
+            continue
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                held.append(child)
+                continue
+            with contextlib.suppress(OSError):
+                (child / _MANIFEST).unlink()  # first: a reader that pins it later retries
             shutil.rmtree(child, ignore_errors=True)
     for child in root.glob(".current.*"):
         with contextlib.suppress(OSError):
             child.unlink()
+    return held

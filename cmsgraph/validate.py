@@ -7,6 +7,7 @@ Two engines check the same shapes:
   ``sh:class``) and the gazetteer entities it links to. It implements the part of
   SHACL Core the shapes use —
   `targets <https://www.w3.org/TR/shacl/#targets>`_ by ``sh:targetClass`` and
+  ``sh:targetSubjectsOf``, and
   property shapes with a predicate path and the
   `constraint components <https://www.w3.org/TR/shacl/#core-components>`_
   ``sh:class``, ``sh:datatype``, ``sh:nodeKind``, ``sh:minCount``, ``sh:maxCount``,
@@ -26,7 +27,17 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Store,
+    Triple,
+    parse,
+    serialize,
+)
 
 from . import namespaces as ns
 from ._resources import ontology_file
@@ -42,7 +53,9 @@ _SUPPORTED = {
         "minLength", "pattern", "in", "or", "severity", "message", "name", "description",
     )
 }  # fmt: skip
-_NODE_SHAPE_KEYS = {ns.RDF + "type", _SH + "targetClass", _SH + "property"}
+_NODE_SHAPE_KEYS = {
+    ns.RDF + "type", _SH + "targetClass", _SH + "targetSubjectsOf", _SH + "property"
+}  # fmt: skip
 _NODE_KINDS = {"IRI": NamedNode, "Literal": Literal, "BlankNode": BlankNode}
 _RDF_TYPE = ns.RDF + "type"
 Term = NamedNode | BlankNode | Literal
@@ -67,7 +80,9 @@ class _Check:
     severity: str
     path: str
     message: str
-    targets: frozenset[str]  # the target class and its subclasses
+    # Focus nodes (SHACL §2.1.3): instances of a class and its subclasses
+    # ("class", classes), or the subjects of a predicate ("subjectsOf", {predicate}).
+    target: tuple[str, frozenset[str]]
     kind: str  # minCount, maxCount, datatype, class, nodeKind, minInclusive, ...
     parameter: Any  # int, IRI, frozenset of IRIs or terms, compiled regex ...
 
@@ -130,14 +145,20 @@ def compile_shapes() -> tuple[_Check, ...]:
         if extra - _NODE_SHAPE_KEYS:
             unsupported = sorted(extra - _NODE_SHAPE_KEYS)
             raise CmsGraphError(f"shapes.ttl: {node_shape}: unsupported {unsupported}")
-        targets = [c.value for c in _objects(shapes, node_shape, _SH + "targetClass")]
+        targets = [
+            ("class", _closure(c.value)) for c in _objects(shapes, node_shape, _SH + "targetClass")
+        ]
+        targets += [("subjectsOf", frozenset({p.value}))
+                    for p in _objects(shapes, node_shape, _SH + "targetSubjectsOf")]  # fmt: skip
         for prop in _objects(shapes, node_shape, _SH + "property"):
             for target in targets:
                 checks.extend(_property_checks(shapes, prop, target))
     return tuple(checks)
 
 
-def _property_checks(shapes: Store, prop: BlankNode | NamedNode, target: str) -> list[_Check]:
+def _property_checks(
+    shapes: Store, prop: BlankNode | NamedNode, target: tuple[str, frozenset[str]]
+) -> list[_Check]:
     keys = {q.predicate.value for q in shapes.quads_for_pattern(prop, None, None)}
     if keys - _SUPPORTED:
         unsupported = sorted(keys - _SUPPORTED)
@@ -148,12 +169,11 @@ def _property_checks(shapes: Store, prop: BlankNode | NamedNode, target: str) ->
     severity_node = _one(shapes, prop, _SH + "severity")
     severity = severity_node.value.rsplit("#", 1)[1] if severity_node else "Violation"
     custom = _one(shapes, prop, _SH + "message")
-    targets = _closure(target)
     out: list[_Check] = []
 
     def add(kind: str, parameter: Any, message: str) -> None:
         text = custom.value if custom else message
-        out.append(_Check(severity, path.value, text, targets, kind, parameter))
+        out.append(_Check(severity, path.value, text, target, kind, parameter))
 
     if (n := _one(shapes, prop, _SH + "minCount")) is not None:
         add("minCount", int(n.value), f"fewer than {n.value} values")
@@ -194,8 +214,8 @@ def _ontology_triples() -> tuple:
     return tuple(parse(ontology_file("cmsgraph.ttl").read_bytes(), RdfFormat.TURTLE))
 
 
-def validate(quads: Iterable[Quad], *, engine: str = "compiled") -> list[Violation]:
-    """Validate the triples of ``quads`` (graph names ignored); return every result.
+def validate(quads: Iterable[Triple | Quad], *, engine: str = "compiled") -> list[Violation]:
+    """Validate the triples (or quads, graph names ignored); return every result.
 
     Results of severity ``Violation`` mean the graph must not be written.
 
@@ -212,14 +232,17 @@ def validate(quads: Iterable[Quad], *, engine: str = "compiled") -> list[Violati
         values.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(q.object)
         if q.predicate.value == _RDF_TYPE:
             types.setdefault(q.subject.value, set()).add(q.object.value)
-    focus_nodes: dict[frozenset[str], list[str]] = {}
+    focus_nodes: dict[tuple[str, frozenset[str]], list[str]] = {}
     results: set[Violation] = set()
     for check in checks:
-        focus = focus_nodes.get(check.targets)
+        focus = focus_nodes.get(check.target)
         if focus is None:
-            focus = focus_nodes[check.targets] = [
-                s for s, ts in types.items() if not ts.isdisjoint(check.targets)
-            ]
+            how, targets = check.target
+            if how == "class":
+                focus = [s for s, ts in types.items() if not ts.isdisjoint(targets)]
+            else:
+                focus = [s for s, vs in values.items() if not targets.isdisjoint(vs)]
+            focus_nodes[check.target] = focus
         for node in focus:
             if not _conforms(check, values[node].get(check.path, ()), types):
                 results.add(Violation(check.severity, node, check.path, check.message))
@@ -270,11 +293,12 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
-def _validate_pyshacl(quads: Iterable[Quad]) -> list[Violation]:
+def _validate_pyshacl(quads: Iterable[Triple | Quad]) -> list[Violation]:
     import rdflib
     from pyshacl import validate as shacl_validate
 
-    data = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
+    triples = (q.triple if isinstance(q, Quad) else q for q in quads)
+    data = serialize(triples, format=RdfFormat.N_TRIPLES)
     graph = rdflib.Graph().parse(data=data, format="nt")
     shapes = rdflib.Graph().parse(data=ontology_file("shapes.ttl").read_bytes(), format="turtle")
     ontology = rdflib.Graph().parse(

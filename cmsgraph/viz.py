@@ -170,8 +170,8 @@ def network_graph(store: str | Path | None = None) -> nx.MultiDiGraph:
     ``short`` (drawn under the node), ``slug`` (the focused view's file name),
     ``degree`` (links in the whole graph) and ``periods`` (the periods of the report
     entries it is linked to); report entries also carry ``period``, ``document``,
-    ``line``, ``activity``, ``status``, ``resources`` and ``source`` (the row as it stands
-    in the source). Edges go from entry (or sub-activity) to what it is linked to, keyed
+    ``line``, ``activity``, ``status``, ``resources`` and ``source`` (the row's cells,
+    tab-separated, as it stands in the source). Edges go from entry (or sub-activity) to what it is linked to, keyed
     by relation (a :data:`RELATIONS` key), with ``relation`` (its label) and
     ``predicate`` (its IRI). An organisation that funds one entry and is partner in
     another is typed ``funder``, and ``roles`` lists both.
@@ -258,7 +258,8 @@ def _node_attrs(
         label = _first(values, "label") or _local_name(node)
         attrs.update(label=label, short=label)
         keys = ("period", "document", "line", "activity", "progress", "plan", "resources")
-        row = dict(zip(("entry", *keys, "source"), entry or (), strict=False))
+        row = dict(zip(("entry", *keys), entry or (), strict=False))
+        cells = (row.get("activity"), row.get("progress") or row.get("plan"), row.get("resources"))
         attrs.update(
             period=row.get("period") or "",
             document=row.get("document") or "",
@@ -267,7 +268,7 @@ def _node_attrs(
             status=row.get("progress") or row.get("plan") or "",
             status_kind="progress" if row.get("progress") else "plan",
             resources=row.get("resources") or "",
-            source=row.get("source") or "",
+            source="\t".join(str(c or "") for c in cells).rstrip("\t"),
         )
     elif kind == "document":
         symbol = _first(values, "identifier", "label") or _local_name(node)

@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat
 
 import cmsgraph
 from cmsgraph.errors import QueryError, StoreError, ValidationError
-from cmsgraph.pipeline import ontology_quads
+from cmsgraph.pipeline import ontology_triples
 from cmsgraph.store import build_lock, open_current
 
 
@@ -137,24 +137,48 @@ def test_provenance_of_a_fact(built_store):
     ) in facts
 
 
-def test_entries_keep_their_source_text(built_store):
+def test_entries_keep_their_line_and_cells(built_store):
     store = open_current(built_store).open()
     (solution,) = store.query(
         """PREFIX cmsg: <https://w3id.org/cmsgraph/ontology#>
-        SELECT ?text WHERE { ?e cmsg:sourceLine 97 ; cmsg:sourceText ?text }""",
-        use_default_graph_as_union=True,
+        SELECT ?activity ?resources WHERE {
+          ?e cmsg:sourceLine 97 ; cmsg:activityText ?activity ; cmsg:resourcesText ?resources }"""
     )
-    assert solution["text"].value.startswith("\t<p>Global Gap and Resource Assessment")
+    assert solution["activity"].value.startswith("Global Gap and Resource Assessment, including:")
+    assert solution["resources"].value == "Core budget: staff time"
 
 
-def test_one_named_graph_per_source(built_store):
-    store = open_current(built_store).open()
-    graphs = {g.value for g in store.named_graphs()}
-    assert graphs == {
-        "https://w3id.org/cmsgraph/id/graph/UNEP/CMS/COP11/Doc.16.1",
+SOURCE_GRAPH = "https://w3id.org/cmsgraph/id/graph/UNEP/CMS/COP11/Doc.16.1"
+
+
+def test_every_fact_once_in_the_default_graph_and_each_source_booked(built_store):
+    version = open_current(built_store)
+    store = version.open()
+    assert list(store.named_graphs()) == []  # queries never pay for a union of graphs
+    assert version.graph_names() == [
         "https://w3id.org/cmsgraph/id/graph/gazetteer",
         "https://w3id.org/cmsgraph/ontology",
-    }
+        SOURCE_GRAPH,
+    ]
+    assert len(store) == version.manifest["triples"]
+    union = {t for name in version.graph_names() for t in version.graph_triples(name)}
+    assert union == {q.triple for q in store}
+
+
+def test_a_query_asking_for_a_sources_graph_by_name_gets_it(tmp_path, built_store):
+    rq = tmp_path / "graph.rq"
+    rq.write_text(
+        "# Which report entries does the source's graph hold?\n"
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{SOURCE_GRAPH}> {{\n"
+        "  ?e a <https://w3id.org/cmsgraph/ontology#ReportEntry> } }\n"
+    )
+    assert cmsgraph.query(rq, store=built_store).values() == [("33",)]
+    rq.write_text(
+        "# Which graphs hold report entries, and how many?\n"
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g {\n"
+        "  ?e a <https://w3id.org/cmsgraph/ontology#ReportEntry> } } GROUP BY ?g\n"
+    )
+    assert cmsgraph.query(rq, store=built_store).values() == [(SOURCE_GRAPH, "33")]
 
 
 def test_the_build_conforms_to_the_shapes(built_store):
@@ -165,19 +189,19 @@ def test_the_build_conforms_to_the_shapes(built_store):
 def test_a_graph_violating_the_shapes_is_refused(tmp_path, seed_path):
     from cmsgraph import pipeline as build_module
 
-    original = build_module.report_quads
+    original = build_module.report_triples
 
     def broken(*args, **kwargs):  # every entry loses its source line
         return [
-            q for q in original(*args, **kwargs) if not q.predicate.value.endswith("sourceLine")
+            t for t in original(*args, **kwargs) if not t.predicate.value.endswith("sourceLine")
         ]
 
-    build_module.report_quads = broken
+    build_module.report_triples = broken
     try:
         with pytest.raises(ValidationError, match="SHACL"):
             cmsgraph.build([seed_path], store=tmp_path / "s")
     finally:
-        build_module.report_quads = original
+        build_module.report_triples = original
     assert not (tmp_path / "s" / "current").exists()
 
 
@@ -203,7 +227,7 @@ def test_base_iri_is_configurable(tmp_path, seed_path):
 
 
 def test_ontology_parses_and_has_labels():
-    quads = ontology_quads()
+    quads = ontology_triples()
     subjects = {
         q.subject
         for q in quads
@@ -391,8 +415,7 @@ def test_same_years_are_one_programmes_short_and_anothers_medium_term(
         .query(
             """PREFIX cmsg: <https://w3id.org/cmsgraph/ontology#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?label ?term WHERE { ?p a cmsg:Period ; rdfs:label ?label ; cmsg:term ?term }""",
-            use_default_graph_as_union=True,
+        SELECT ?label ?term WHERE { ?p a cmsg:Period ; rdfs:label ?label ; cmsg:term ?term }"""
         )
     )
     found = {(s["label"].value, s["term"].value.rsplit("#")[1]) for s in solutions}

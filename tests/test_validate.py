@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Triple
 
 from cmsgraph.gazetteer import load_gazetteer
-from cmsgraph.graph import entity_quads, report_quads
+from cmsgraph.graph import entity_triples, report_triples
 from cmsgraph.link import link_report
 from cmsgraph.namespaces import CMSG, Iris
 from cmsgraph.parse import parse_file
@@ -16,8 +16,8 @@ from cmsgraph.validate import compile_shapes, summarise, validate
 @pytest.fixture(scope="module")
 def graph(seed_path):
     gazetteer, iris = load_gazetteer(), Iris()
-    return report_quads(link_report(parse_file(seed_path), gazetteer), gazetteer, iris) + (
-        entity_quads(gazetteer, iris)
+    return report_triples(link_report(parse_file(seed_path), gazetteer), gazetteer, iris) + (
+        entity_triples(gazetteer, iris)
     )
 
 
@@ -30,19 +30,28 @@ BREAKAGES = {
     "no source lines": lambda q: [x for x in q if not x.predicate.value.endswith("sourceLine")],
     "no notations": lambda q: [x for x in q if not x.predicate.value.endswith("#notation")],
     "two periods": lambda q: (
-        [*q, Quad(_entry(q), NamedNode(CMSG + "period"), NamedNode("http://example.org/p"))]
+        [*q, Triple(_entry(q), NamedNode(CMSG + "period"), NamedNode("http://example.org/p"))]
     ),
     "funded by a document": lambda q: (
-        [*q, Quad(_entry(q), NamedNode(CMSG + "fundedBy"), _entry(q))]
+        [*q, Triple(_entry(q), NamedNode(CMSG + "fundedBy"), _entry(q))]
     ),
-    "bad field": lambda q: [
-        Quad(x.subject, x.predicate, Literal("cell"), x.graph_name)
-        if x.predicate.value.endswith("#field")
+    "empty quote": lambda q: [
+        Triple(x.subject, x.predicate, Literal("")) if x.predicate.value.endswith("Quote") else x
+        for x in q
+    ],
+    "two quotes": lambda q: [
+        *q,
+        *(Triple(x.subject, x.predicate, Literal("again"))
+          for x in q if x.predicate.value.endswith("Quote")),
+    ],  # fmt: skip
+    "mention of no entry": lambda q: [
+        Triple(x.subject, x.predicate, NamedNode("http://example.org/nothing"))
+        if x.predicate.value.endswith("#subject")
         else x
         for x in q
     ],
     "line zero": lambda q: [
-        Quad(x.subject, x.predicate, Literal("0", datatype=x.object.datatype))
+        Triple(x.subject, x.predicate, Literal("0", datatype=x.object.datatype))
         if x.predicate.value.endswith("sourceLine")
         else x
         for x in q
