@@ -140,9 +140,12 @@ def named_graphs(text: str) -> tuple[set[str], bool]:
     found = tokens(text)
     prefixes: dict[str, str] = {}
     for i in range(len(found) - 2):
-        if found[i][0] == "word" and found[i][1].upper() == "PREFIX":
-            if found[i + 1][0] == "pname" and found[i + 2][0] == "iri":
-                prefixes[found[i + 1][1][:-1]] = found[i + 2][1][1:-1]
+        if (
+            found[i][0] == "word"
+            and found[i][1].upper() == "PREFIX"
+            and (found[i + 1][0], found[i + 2][0]) == ("pname", "iri")
+        ):
+            prefixes[found[i + 1][1][:-1]] = found[i + 2][1][1:-1]
     iris: set[str] = set()
     any_graph = False
     for i, (kind, value) in enumerate(found[:-1]):

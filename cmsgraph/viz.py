@@ -259,7 +259,8 @@ def _node_attrs(
         attrs.update(label=label, short=label)
         keys = ("period", "document", "line", "activity", "progress", "plan", "resources")
         row = dict(zip(("entry", *keys), entry or (), strict=False))
-        cells = (row.get("activity"), row.get("progress") or row.get("plan"), row.get("resources"))
+        status = row.get("progress") or row.get("plan")
+        cells = (row.get("activity"), status, row.get("resources"))
         attrs.update(
             period=row.get("period") or "",
             document=row.get("document") or "",

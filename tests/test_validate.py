@@ -41,9 +41,12 @@ BREAKAGES = {
     ],
     "two quotes": lambda q: [
         *q,
-        *(Triple(x.subject, x.predicate, Literal("again"))
-          for x in q if x.predicate.value.endswith("Quote")),
-    ],  # fmt: skip
+        *(
+            Triple(x.subject, x.predicate, Literal("again"))
+            for x in q
+            if x.predicate.value.endswith("Quote")
+        ),
+    ],
     "mention of no entry": lambda q: [
         Triple(x.subject, x.predicate, NamedNode("http://example.org/nothing"))
         if x.predicate.value.endswith("#subject")
