@@ -171,7 +171,7 @@ def network_graph(store: str | Path | None = None) -> nx.MultiDiGraph:
     ``degree`` (links in the whole graph) and ``periods`` (the periods of the report
     entries it is linked to); report entries also carry ``period``, ``document``,
     ``line``, ``activity``, ``status``, ``resources`` and ``source`` (the row's cells,
-    tab-separated, as it stands in the source). Edges go from entry (or sub-activity) to what it is linked to, keyed
+    tab-separated). Edges go from entry (or sub-activity) to what it is linked to, keyed
     by relation (a :data:`RELATIONS` key), with ``relation`` (its label) and
     ``predicate`` (its IRI). An organisation that funds one entry and is partner in
     another is typed ``funder``, and ``roles`` lists both.
