@@ -1,6 +1,6 @@
 """Generate a corpus of synthetic CMS activity reports in the seed's format (issue 6).
 
-    python benchmarks/make_corpus.py --reports N --out DIR [--seed S]
+    python benchmarks/make_corpus.py --reports N --out DIR [--seed S] [--one-programme]
 
 Writes ``DIR/report-0001.txt`` ... and ``DIR/corpus.json`` (what each report holds, so
 tests and benchmarks can check the build against it). The reports imitate
@@ -207,11 +207,17 @@ class _Symbols:
             self.pools[key] = later + first  # pop() takes from the end: the short ones first
         return self.pools[key]
 
-    def draw(self, rng: random.Random) -> tuple[_Meeting, str, str]:
-        """A meeting, the kind ("Doc" or "Inf") and a number no report has had yet."""
+    def draw(
+        self,
+        rng: random.Random,
+        meetings: Sequence[_Meeting] = _MEETINGS,
+        weights: Sequence[float] = _MEETING_WEIGHTS,
+    ) -> tuple[_Meeting, str, str]:
+        """A meeting (of ``meetings``), the kind ("Doc" or "Inf") and a number no report
+        has had yet."""
         wanted = "Inf" if rng.random() < _P["inf_symbol"] else "Doc"
         for _ in range(1000):
-            meeting = rng.choices(_MEETINGS, _MEETING_WEIGHTS)[0]
+            meeting = rng.choices(meetings, weights)[0]
             for kind in (wanted, "Doc"):
                 if pool := self._pool(meeting.context, kind):
                     return meeting, kind, pool.pop()
@@ -855,11 +861,22 @@ class _Report:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
+# With ``one_programme``: every report is on this resolution's activity programme,
+# written for a CMS meeting held after its adoption.
+_ONE_PROGRAMME = ("CMS", "10.9", 2011)  # (convention, resolution, year adopted)
+_ONE_PROGRAMME_MEETINGS = tuple(
+    m for m in _MEETINGS if m.series.acronym == _ONE_PROGRAMME[0] and m.year > _ONE_PROGRAMME[2]
+)
+_ONE_PROGRAMME_WEIGHTS = tuple(m.series.weight / len(m.series.numbers)
+                               for m in _ONE_PROGRAMME_MEETINGS)  # fmt: skip
+
+
 class _Corpus:
     """Everything shared by the reports of one corpus: names, programmes, symbols."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, one_programme: bool = False) -> None:
         self.seed = seed
+        self.one_programme = one_programme
         self.names = _load_names()
         self.symbols = _Symbols(seed)
         self.programmes: dict[tuple[str, str, int], _Programme] = {}
@@ -873,6 +890,11 @@ class _Corpus:
 
     def report(self, index: int, name: str) -> _Report:
         rng = random.Random(f"report:{self.seed}:{index}")
+        if self.one_programme:
+            meeting, kind, number = self.symbols.draw(
+                rng, _ONE_PROGRAMME_MEETINGS, _ONE_PROGRAMME_WEIGHTS
+            )
+            return _write_report(self, rng, name, meeting, kind, number, _ONE_PROGRAMME[1:])
         meeting, kind, number = self.symbols.draw(rng)
         return _write_report(self, rng, name, meeting, kind, number)
 
@@ -908,10 +930,17 @@ def _decider(meeting: _Meeting) -> str:
 
 
 def _write_report(
-    corpus: _Corpus, rng: random.Random, name: str, meeting: _Meeting, kind: str, number: str
+    corpus: _Corpus,
+    rng: random.Random,
+    name: str,
+    meeting: _Meeting,
+    kind: str,
+    number: str,
+    on: tuple[str, int] | None = None,
 ) -> _Report:
+    """One report; ``on``: (resolution, year adopted) instead of the meeting's own."""
     symbol = f"{meeting.context}/{kind}.{number}"
-    resolution, adopted = _resolution_of(meeting, rng)
+    resolution, adopted = on if on is not None else _resolution_of(meeting, rng)
     convention = meeting.series.acronym
     programme = corpus.programme(convention, resolution or f"{meeting.code}-pow", adopted)
     short = (adopted + 1, adopted + 3)
@@ -1166,7 +1195,7 @@ def _nbsp(rng: random.Random, text: str) -> str:
 # --- the corpus ----------------------------------------------------------------------------
 
 
-def generate(reports: int, out: Path, seed: int = 0) -> list[Path]:
+def generate(reports: int, out: Path, seed: int = 0, *, one_programme: bool = False) -> list[Path]:
     """Write ``reports`` activity reports to ``out`` (created); return their paths, in order.
 
     Also writes ``out/corpus.json``: per report its file, symbol, meeting, resolution,
@@ -1177,6 +1206,12 @@ def generate(reports: int, out: Path, seed: int = 0) -> list[Path]:
 
     Each programme's periods follow its resolution's adoption year, as in real reports:
     2012-2014 is the short term of Res. 10.x and the medium term of Res. 9.x.
+
+    With ``one_programme``, every report is on the activity programme of CMS Resolution
+    10.9 (the same areas, codes and sub-activity texts) and written for a CMS meeting
+    after 2011; symbols, meetings, progress, funders and references vary as usual. This
+    is the worst case for the queries: thousands of entries on each sub-activity.
+    ``corpus.json`` then says ``"one_programme": "CMS Resolution 10.9"``.
 
     :raises ValueError: if ``reports`` is negative or larger than the meetings' document
         numbers allow (about 100,000).
@@ -1192,7 +1227,7 @@ def generate(reports: int, out: Path, seed: int = 0) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("report-*.txt"):
         stale.unlink()
-    corpus = _Corpus(seed)
+    corpus = _Corpus(seed, one_programme)
     width = max(4, len(str(reports)))
     paths: list[Path] = []
     manifest: list[dict[str, Any]] = []
@@ -1215,21 +1250,29 @@ def generate(reports: int, out: Path, seed: int = 0) -> list[Path]:
         "gazetteer_sha256": corpus.names.fingerprint,
         "files": manifest,
     }
+    if one_programme:
+        convention, resolution, _ = _ONE_PROGRAMME
+        summary["one_programme"] = f"{convention} Resolution {resolution}"
     (out / MANIFEST).write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", "utf-8")
     return paths
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: ``make_corpus.py --reports N --out DIR [--seed S]``."""
+    """The command line: ``make_corpus.py --reports N --out DIR [--seed S] [--one-programme]``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, required=True, help="number of reports")
     parser.add_argument("--out", type=Path, required=True, help="folder to write (created)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--one-programme",
+        action="store_true",
+        help="every report on the programme of CMS Resolution 10.9 (same areas and codes)",
+    )
     args = parser.parse_args(argv)
     if args.reports < 0:
         parser.error("--reports must be >= 0")
     started = time.perf_counter()
-    paths = generate(args.reports, args.out, seed=args.seed)
+    paths = generate(args.reports, args.out, seed=args.seed, one_programme=args.one_programme)
     seconds = time.perf_counter() - started
     size = sum(p.stat().st_size for p in paths)
     print(f"{len(paths)} files written to {args.out}, {size / 1e6:.1f} MB, {seconds:.1f} s")
