@@ -375,16 +375,12 @@ def _summary(result: BuildResult, *, show_warnings: bool) -> None:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from .results import format_results
-    from .sparql import query
+    from .sparql import write_results
 
-    result = query(
-        args.query, store=args.store, params=args.param, endpoint=args.endpoint, graph=args.graph
-    )
-    if isinstance(result, bool):
-        print("true" if result else "false")
-    else:
-        sys.stdout.write(format_results(result, args.format))
+    sys.stdout.flush()
+    write_results(args.query, sys.stdout.buffer, args.format, store=args.store,
+                  params=args.param, endpoint=args.endpoint, graph=args.graph)  # fmt: skip
+    sys.stdout.buffer.flush()
     return 0
 
 

@@ -5,8 +5,10 @@ Local results (pyoxigraph) and remote ones (SPARQLWrapper's JSON) both become a
 same code whichever store answered:
 
 * CSV and TSV as in `SPARQL 1.1 Query Results CSV and TSV Formats
-  <https://www.w3.org/TR/sparql11-results-csv-tsv/>`_ (CSV: plain values, CRLF line
-  ends, RFC 4180 quoting; TSV: terms in SPARQL syntax, ``?var`` header);
+  <https://www.w3.org/TR/sparql11-results-csv-tsv/>`_ (CSV: plain values, blank nodes
+  as ``_:label``, CRLF line ends, RFC 4180 quoting — byte for byte what pyoxigraph's
+  CSV writer gives, which :func:`cmsgraph.sparql.write_results` streams for local
+  queries; TSV: terms in SPARQL syntax, ``?var`` header);
 * JSON as in `SPARQL 1.1 Query Results JSON Format
   <https://www.w3.org/TR/sparql11-results-json/>`_;
 * an aligned text table for people.
@@ -80,10 +82,18 @@ def _csv_field(value: str) -> str:
     return value
 
 
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BlankNode):  # "_:label", as pyoxigraph's writer has it
+        return f"_:{term.value}"
+    return _csv_field(term.value)
+
+
 def _csv(table: ResultTable) -> str:
     lines = [",".join(_csv_field(v) for v in table.variables)]
-    for row in table.values():
-        lines.append(",".join("" if v is None else _csv_field(v) for v in row))
+    for row in table.rows:
+        lines.append(",".join(_csv_value(t) for t in row))
     return "".join(line + "\r\n" for line in lines)
 
 
