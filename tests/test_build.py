@@ -1,4 +1,5 @@
-"""Build, store and the named queries: the contract, provenance, SHACL, determinism, bad input."""
+"""Build, store, the command line and parameters: determinism, SHACL, bad input (the named
+queries' answers are checked in test_queries.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from facts import ROWS, expected_document_references, expected_subactivities
+from facts import ROW_FUNDERS, ROWS, code_pairs
 from pyoxigraph import Literal, NamedNode, RdfFormat
 
 import cmsgraph
@@ -26,115 +27,6 @@ def rows(store: Path, name: str, **params: str) -> set[tuple[str | None, ...]]:
     values = table.values()
     assert len(values) == len(set(values)), f"{name} returns duplicate rows"
     return set(values)
-
-
-def test_activities(built_store):
-    result = rows(built_store, "activities")
-    assert len(result) == 16
-    assert ("1", "Alignment with international environmental governance reform") in result
-    assert ("16", "Monitoring of implementation") in result
-
-
-def test_subactivities(built_store):
-    assert rows(built_store, "subactivities") == expected_subactivities()
-    # 16.3 belongs to activity 16 by its number although activity 5's table reports it
-    assert ("16.3", "16", "2012-2014") in rows(built_store, "subactivities")
-
-
-def test_document_references(built_store):
-    assert rows(built_store, "document-references") == expected_document_references()
-
-
-FUNDERS = {
-    ("3.1", "UNEP ROE"),
-    *{(c, f) for c in ("4.1", "4.4") for f in ("Germany", "Finland")},
-    *{
-        (c, f)
-        for c in ("6.1", "6.2")
-        for f in ("UNEP DELG", "Germany", "Switzerland", "South Africa")
-    },
-    *{(c, f) for c in ("8.1", "8.2") for f in ("EU", "Germany", "Switzerland")},
-    ("10.1", "Germany"),
-    ("10.1", "Finland"),
-    *{(c, "Germany") for c in ("12.1", "12.2", "12.3", "12.5")},
-    *{(c, f) for c in ("13.1", "13.2") for f in ("European Commission", "Finland")},
-}
-
-
-def test_funders(built_store):
-    assert rows(built_store, "funders") == FUNDERS
-
-
-def test_budget_lines(built_store):
-    assert rows(built_store, "budget-lines") == {
-        ("4.1", "1203"), ("4.1", "2203"), ("4.4", "1203"), ("4.4", "2203"),
-        ("6.1", "3303"), ("6.2", "3303"), ("7.1", "2201"), ("8.1", "1204"), ("8.2", "1204"),
-        ("9.1", "1205"), ("9.2", "1205"), ("10.1", "1206"), ("13.1", "2202"),
-        ("13.2", "2202"), ("14.1", "5020"),
-    }  # fmt: skip
-
-
-def test_instruments(built_store):
-    result = rows(built_store, "instruments")
-    assert {
-        ("3.1", "AEWA"), ("8.3", "Dugong MoU"), ("8.3", "Raptors MoU"),
-        ("9.1", "ASCOBANS"), ("9.1", "IOSEA Marine Turtle MoU"), ("10.1", "Sharks MoU"),
-        ("10.1", "Gorilla Agreement"), ("12.4", "West African Elephants MoU"),
-        ("13.1", "Sharks MoU"),
-    } <= result  # fmt: skip
-    assert not {code for code, _ in result} & {"1.1", "5.1", "16.1"}
-
-
-def test_partners(built_store):
-    result = rows(built_store, "partners")
-    assert {
-        ("3.1", "IUCN"),
-        ("3.1", "UNEP-WCMC"),
-        ("8.1", "SPREP"),
-        ("8.1", "GIZ"),
-        ("13.1", "IFAW"),
-        ("11.3", "IUCN"),
-    } <= result
-    assert ("8.1", "Germany") not in result  # a funder, not a partner
-
-
-def test_every_named_query_runs_and_says_its_question(built_store):
-    for named in cmsgraph.named_queries():
-        assert named.question, f"{named.name}.rq has no question comment"
-        params = ["code=4.4"] if "?code" in named.text and "bind it" in named.text else None
-        assert cmsgraph.query(named.name, store=built_store, params=params) is not None
-
-
-def test_researcher_queries(built_store):
-    no_resources = rows(built_store, "entries-without-resources")
-    assert {(codes, period) for codes, period, _, _ in no_resources} == {("2.2", "2012-2014")}
-    cited = cmsgraph.query("cited-documents", store=built_store).values()
-    assert cited[0][0] == "UNEP/CMS/COP11/Doc.15.2"  # cited most often
-    top = cmsgraph.query("funders-by-activities", store=built_store).values()[0]
-    assert top[:2] == ("Germany", "5")  # areas 4, 6, 8, 10 and 12
-
-
-def test_provenance_of_a_fact(built_store):
-    facts = rows(built_store, "provenance", code="4.4")
-    assert ("4.4", "2012-2014", "89", "funded by", "Germany", "resources", "Germany") in facts
-    assert (
-        "4.4",
-        "2012-2014",
-        "89",
-        "uses budget line",
-        "CMS budget line 1203",
-        "resources",
-        "line 1203",
-    ) in facts
-    assert (
-        "4.4",
-        "2015-2017",
-        "91",
-        "cites document",
-        "UNEP/CMS/COP11/Doc.16.2",
-        "status",
-        "Doc. 16.2",
-    ) in facts
 
 
 def test_entries_keep_their_line_and_cells(built_store):
@@ -284,7 +176,7 @@ def test_cli_build_then_query_funders_as_csv(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"code,funder\r\n")  # W3C SPARQL CSV: CRLF line ends
     parsed = list(csv.reader(io.StringIO(result.stdout.decode("utf-8"), newline="")))
-    assert {tuple(r) for r in parsed[1:]} == FUNDERS
+    assert {tuple(r) for r in parsed[1:]} == code_pairs(ROW_FUNDERS)
 
 
 def test_cli_formats(built_store):
