@@ -1,53 +1,103 @@
-"""The benchmark runs end to end at a small size and writes the figures it promises."""
+"""The benchmark runs end to end at a small size and writes the figures it promises; its
+children are held to their memory and time limits."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench.py"
+import pytest
+
+import cmsgraph
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from bench import Limits, run_child
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+NAMED = {q.name for q in cmsgraph.named_queries()}
 
 
-def test_benchmark_at_small_size_writes_its_json(tmp_path):
+@pytest.mark.integration  # starts a Virtuoso server when virtuoso-t is installed
+def test_benchmark_at_small_size_writes_its_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH),
-            "--reports",
-            "4",
-            "--runs",
-            "3",
-            "--scaling",
-            "2,4",
-            "--json",
-            str(out),
-            "--workdir",
-            str(tmp_path / "work"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+        [sys.executable, str(BENCHMARKS / "bench.py"), "--reports", "4", "--runs", "1",
+         "--one-programme", "4", "--scaling", "2,4", "--memory-mb", "3072",
+         "--baseline-budget", "300", "--json", str(out), "--workdir", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     figures = json.loads(out.read_text())
-    for key in ("reports", "triples", "build_s", "peak_rss_mb", "baseline_build_s", "queries"):
-        assert key in figures, key
     assert figures["reports"] == 4 and figures["triples"] > 10_000
-    assert set(figures["queries"]) == {
-        "activities",
-        "subactivities",
-        "document-references",
-        "funders",
-        "instruments",
-        "partners",
-        "budget-lines",
-    }
-    for timing in figures["queries"].values():
-        assert {"p50_ms", "p95_ms", "baseline_p50_ms"} <= set(timing)
-        assert 0 < timing["p50_ms"] <= timing["p95_ms"]
-    assert figures["answers_agree"] is True  # cmsgraph and rdflib give the same answers
+    assert figures["limits"] == {"memory_mb": 3072, "timeout_s": 1800.0}
+    build = figures["build"]
+    assert build["status"] == "ok" and build["wall_s"] > 0 and build["peak_rss_mb"] > 0
+    assert {"parse", "link", "graph", "validate", "load"} <= set(build["stages_s"])
+    assert build["store_mb"] > 0
+    assert figures["export"]["status"] == "ok" and figures["export"]["mb"] > 0
+    assert figures["incremental_build"]["processed"] == 1  # one report changed
+    assert figures["remove"]["status"] == "ok"
+    assert figures["peer"]["status"] == "ok"
+    virtuoso = shutil.which("virtuoso-t") is not None
+    assert ("virtuoso" in figures) is virtuoso
+    engines = {"cmsgraph", "peer", "virtuoso"} if virtuoso else {"cmsgraph", "peer"}
+    for case in (figures, figures["one_programme"]):
+        assert set(case["queries"]) == NAMED
+        for name, q in case["queries"].items():
+            for engine in engines:
+                assert q[engine]["status"] == "ok", (name, engine, q[engine])
+                assert 0 < q[engine]["p50_ms"] <= q[engine]["p95_ms"]
+            assert q["ratio_peer"] > 0 and q["same_rows_peer"] is True, name
+            if virtuoso:
+                assert q["ratio_virtuoso"] > 0 and q["same_rows_virtuoso"] is True, name
+    assert figures["one_programme"]["reports"] == 4
+    baseline = figures["baseline"]
+    assert figures["baseline_reports"] == baseline["reports"] == 4
+    assert [(a["reports"], a["status"]) for a in baseline["attempts"]] == [(4, "ok")]
+    assert baseline["answers_agree"] is True  # cmsgraph and rdflib give the same answers
+    assert all(q["ratio"] > 0 for q in baseline["queries"].values())
     assert "scaling_exponent" in figures
-    assert "| build, total wall (s) |" in result.stdout
+    assert "| query | rows | cmsgraph | pyoxigraph peer | Virtuoso | same rows |" in result.stdout
+    assert "baseline_reports = 4" in result.stdout
+
+
+def test_a_child_over_its_memory_cap_is_recorded_not_fatal() -> None:
+    hog = "x = bytearray(1024 * 1024 * 1024)"  # 1 GB, over a 256 MB cap
+    ran = run_child([sys.executable, "-c", hog], Limits(memory_mb=256, timeout=60))
+    assert ran.status == "memory" and "MemoryError" in ran.stderr
+
+
+def test_a_child_over_its_time_is_killed_with_its_group(tmp_path: Path) -> None:
+    pid_file = tmp_path / "grandchild"
+    sleeper = (
+        "import os, subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+        "time.sleep(60)\n"
+    )
+    started = time.perf_counter()
+    ran = run_child([sys.executable, "-c", sleeper], Limits(memory_mb=512, timeout=2))
+    assert ran.status == "timeout" and time.perf_counter() - started < 30
+    grandchild = int(pid_file.read_text())
+    for _ in range(50):  # killed with the group: gone once reaped by init
+        if not Path(f"/proc/{grandchild}").exists():
+            break
+        time.sleep(0.1)
+    assert not Path(f"/proc/{grandchild}").exists() or _zombie(grandchild)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except OSError:
+        return True
+
+
+def test_a_failing_child_is_an_error_with_its_message() -> None:
+    ran = run_child([sys.executable, "-c", "raise SystemExit('no such store')"], Limits(512, 60))
+    assert ran.status == "error" and "no such store" in ran.stderr

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -40,6 +41,7 @@ __all__ = [
     "free_port",
     "oxigraph_server",
     "run_isql",
+    "virtuoso_load",
     "virtuoso_server",
 ]
 
@@ -119,8 +121,25 @@ def _port_open(port: int) -> bool:
     return False
 
 
+def memory_cap(memory_mb: int | None) -> Callable[[], None] | None:
+    """A ``preexec_fn`` capping a child's heap and anonymous mappings (``RLIMIT_DATA``) at
+    ``memory_mb`` MB: past it, allocations fail in the child instead of exhausting the
+    machine. None for no cap."""
+    if not memory_mb:
+        return None
+    limit = memory_mb << 20
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
 @contextlib.contextmanager
-def _process(cmd: list[str], cwd: Path, log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+def _process(
+    cmd: list[str], cwd: Path, log_path: Path, memory_mb: int | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run cmd in its own session (Ctrl-C in pytest doesn't hit it); always stop it."""
     with open(log_path, "wb") as log:
         try:
@@ -131,6 +150,7 @@ def _process(cmd: list[str], cwd: Path, log_path: Path) -> Iterator[subprocess.P
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=memory_cap(memory_mb),
             )
         except OSError as exc:
             raise ServerUnavailable(f"cannot run {cmd[0]}: {exc}") from exc
@@ -270,13 +290,16 @@ MaxQueryCostEstimationTime = 3600
 
 
 @contextlib.contextmanager
-def virtuoso_server(workdir: Path, *, timeout: float = 90.0) -> Iterator[ServerInfo]:
+def virtuoso_server(
+    workdir: Path, *, timeout: float = 90.0, memory_mb: int | None = None
+) -> Iterator[ServerInfo]:
     """Run a private Virtuoso (``virtuoso-t +foreground``) with its db in ``workdir/db``.
 
     The dba password is set to a fresh random value (``info.password``); use HTTP digest
     auth as ``dba`` for ``/sparql-auth`` and ``/sparql-graph-crud-auth``. ``ld_dir`` can
-    read files under ``workdir`` (DirsAllowed). Any old ``workdir/db`` is wiped first.
-    Unscoped queries also see Virtuoso's own system graphs (~2500 triples).
+    read files under ``workdir`` (DirsAllowed; see :func:`virtuoso_load`). Any old
+    ``workdir/db`` is wiped first. Unscoped queries also see Virtuoso's own system graphs
+    (~2500 triples). ``memory_mb`` caps the server's memory (see :func:`memory_cap`).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(workdir / "db", ignore_errors=True)  # always a fresh db (dba/dba)
@@ -288,7 +311,7 @@ def virtuoso_server(workdir: Path, *, timeout: float = 90.0) -> Iterator[ServerI
     base = f"http://127.0.0.1:{http_port}"
     cmd = [_which("virtuoso-t"), "+foreground", "+configfile", str(ini)]
     password = "t" + secrets.token_hex(12)
-    with _process(cmd, workdir, log_path) as proc:
+    with _process(cmd, workdir, log_path, memory_mb) as proc:
         info = ServerInfo(
             kind="virtuoso",
             base_url=base,
@@ -318,3 +341,24 @@ def virtuoso_server(workdir: Path, *, timeout: float = 90.0) -> Iterator[ServerI
                 f"cannot set the dba password: {exc}\n{_log_tail(log_path)}"
             ) from exc
         yield info
+
+
+def virtuoso_load(info: ServerInfo, folder: Path, graph: str, *, timeout: float = 3600.0) -> None:
+    """Bulk-load every ``*.nt`` file of ``folder`` (under the server's workdir) into
+    ``graph`` with Virtuoso's bulk loader (``ld_dir``, ``rdf_loader_run``), then
+    checkpoint: how a user loads a dump into Virtuoso.
+
+    :raises RuntimeError: if a statement fails or a file was not loaded.
+    """
+    run_isql(
+        info,
+        f"ld_dir('{folder}', '*.nt', '{graph}');\nrdf_loader_run();\ncheckpoint;",
+        timeout=timeout,
+    )
+    errors = run_isql(
+        info,
+        f"SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL "
+        f"AND ll_file LIKE '{folder}/%';",
+    )
+    if str(folder) in errors:
+        raise RuntimeError(f"Virtuoso did not load every file of {folder}:\n{errors}")
