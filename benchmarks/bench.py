@@ -105,8 +105,6 @@ def baseline(
     runs made is reported with the timings.
     """
     import rdflib
-    from pyoxigraph import Literal as OxLiteral
-    from pyoxigraph import NamedNode as OxNamedNode
 
     from cmsgraph.gazetteer import load_gazetteer
     from cmsgraph.graph import entity_triples, report_triples
@@ -122,13 +120,11 @@ def baseline(
     graph = rdflib.Graph()
 
     def term(t: Any) -> rdflib.term.Node:
-        if isinstance(t, OxNamedNode):
-            return rdflib.URIRef(t.value)
-        if isinstance(t, OxLiteral):
-            if t.language:
-                return rdflib.Literal(t.value, lang=t.language)
-            return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
-        return rdflib.BNode(t.value)
+        if isinstance(t, str):
+            return rdflib.URIRef(t)
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype))
 
     def add(quads: list[Any]) -> None:
         for q in quads:

@@ -27,26 +27,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from pyoxigraph import Literal, NamedNode, Triple
-
 from . import namespaces as ns
+from .errors import CmsGraphError
 from .gazetteer import Gazetteer
 from .model import Entity, Field, LinkedEntry, LinkedReport, Role
+from .rdf import Lit, Statement, to_pyoxigraph
 
 __all__ = ["entity_triples", "quote_property", "report_triples"]
 
-_RDF_TYPE = NamedNode(ns.RDF + "type")
-_RDF_SUBJECT = NamedNode(ns.RDF + "subject")
-_RDF_PREDICATE = NamedNode(ns.RDF + "predicate")
-_RDF_OBJECT = NamedNode(ns.RDF + "object")
-_XSD_STRING = NamedNode(ns.XSD + "string")
+Iri = str  # an IRI minted by ns.Iris or written here: always valid
+
+_RDF_TYPE = ns.RDF + "type"
+_RDF_SUBJECT = ns.RDF + "subject"
+_RDF_PREDICATE = ns.RDF + "predicate"
+_RDF_OBJECT = ns.RDF + "object"
 
 
-def _n(prefix: str, local: str) -> NamedNode:
-    return NamedNode(prefix + local)
+def _n(prefix: str, local: str) -> Iri:
+    return prefix + local
 
 
-PREDICATE_BY_ROLE: dict[Role, NamedNode] = {
+PREDICATE_BY_ROLE: dict[Role, Iri] = {
     Role.FUNDER: _n(ns.CMSG, "fundedBy"),
     Role.FUNDING_CHANNEL: _n(ns.CMSG, "fundingChannel"),
     Role.PARTNER: _n(ns.CMSG, "hasPartner"),
@@ -59,7 +60,7 @@ PREDICATE_BY_ROLE: dict[Role, NamedNode] = {
     Role.CONCEPT: _n(ns.CMSG, "mentionsConcept"),
     Role.REGION: _n(ns.CMSG, "mentionsRegion"),
 }
-_CLASSES_BY_TYPE: dict[str, tuple[NamedNode, ...]] = {
+_CLASSES_BY_TYPE: dict[str, tuple[Iri, ...]] = {
     "Convention": (_n(ns.CMSG, "Convention"),),
     "Agreement": (_n(ns.CMSG, "Agreement"), _n(ns.CMSG, "Instrument")),
     "MoU": (_n(ns.CMSG, "MemorandumOfUnderstanding"), _n(ns.CMSG, "Instrument")),
@@ -81,18 +82,18 @@ _RESOURCE_KINDS = {
 _STATUS_PROPERTY = {"progress": "progressText", "plan": "planText"}
 
 
-def _text(value: str) -> Literal:
-    return Literal(value)
+def _text(value: str) -> Lit:
+    return Lit(value)
 
 
-def _typed(value: str, datatype: str) -> Literal:
-    return Literal(value, datatype=NamedNode(ns.XSD + datatype))
+def _typed(value: str, datatype: str) -> Lit:
+    return Lit(value, ns.XSD + datatype)
 
 
-def quote_property(which: Field) -> NamedNode:
+def quote_property(which: Field) -> Iri:
     """The property that holds a mention's exact text read from the cell ``which``.
 
-    >>> quote_property(Field.RESOURCES).value
+    >>> quote_property(Field.RESOURCES)
     'https://w3id.org/cmsgraph/ontology#resourcesQuote'
     """
     return _QUOTE[which]
@@ -102,33 +103,41 @@ _QUOTE = {f: _n(ns.CMSG, f"{f.value}Quote") for f in Field}
 
 
 class _Triples:
-    """Collects the triples of one graph, in order."""
+    """Collects the statements of one graph, in order."""
 
     def __init__(self) -> None:
-        self.triples: list[Triple] = []
+        self.triples: list[Statement] = []
 
-    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.triples.append(Triple(s, p, o))
+    def add(self, s: Iri, p: Iri, o: Iri | Lit) -> None:
+        self.triples.append(Statement(s, p, o))
 
-    def types(self, s: NamedNode, *classes: NamedNode) -> None:
+    def types(self, s: Iri, *classes: Iri) -> None:
         for c in classes:
-            self.add(s, _RDF_TYPE, c)
+            self.triples.append(Statement(s, _RDF_TYPE, c))
 
-    def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
+    def text(self, s: Iri, p: Iri, value: str | None) -> None:
         if value:
-            self.add(s, p, _text(value))
+            self.triples.append(Statement(s, p, Lit(value)))
 
 
-def entity_triples(gazetteer: Gazetteer, iris: ns.Iris) -> list[Triple]:
-    """The gazetteer graph: every entity with its types, labels and identifiers."""
+def entity_triples(gazetteer: Gazetteer, iris: ns.Iris) -> list[Statement]:
+    """The gazetteer graph: every entity with its types, labels and identifiers.
+
+    :raises CmsGraphError: if an entity's homepage is not a valid IRI.
+    """
     out = _Triples()
     for entity in sorted(gazetteer.entities.values(), key=lambda e: (e.type, e.id)):
         _entity(out, entity, gazetteer, iris)
+    for statement in out.triples:  # homepages come from the gazetteer file as written
+        try:
+            to_pyoxigraph(statement)
+        except ValueError as exc:
+            raise CmsGraphError(f"gazetteer: {statement.subject}: not a valid IRI: {exc}") from None
     return out.triples
 
 
 def _entity(out: _Triples, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> None:
-    node = NamedNode(iris.entity(e.type, e.id))
+    node = iris.entity(e.type, e.id)
     out.types(node, *_CLASSES_BY_TYPE[e.type])
     out.text(node, _n(ns.SKOS, "prefLabel"), e.label)
     out.text(node, _n(ns.RDFS, "label"), e.label)
@@ -137,18 +146,14 @@ def _entity(out: _Triples, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> No
             out.text(node, _n(ns.SKOS, "altLabel"), alt)
     out.text(node, _n(ns.SCHEMA, "name"), e.name)
     if e.homepage:
-        out.add(node, _n(ns.FOAF, "homepage"), NamedNode(e.homepage))
+        out.add(node, _n(ns.FOAF, "homepage"), e.homepage)
     if e.wikidata:
-        out.add(node, _n(ns.SKOS, "exactMatch"), NamedNode(ns.WD + e.wikidata))
+        out.add(node, _n(ns.SKOS, "exactMatch"), ns.WD + e.wikidata)
     if e.parent:
         parent = gazetteer.entities[e.parent]
-        out.add(
-            node, _n(ns.ORG, "subOrganizationOf"), NamedNode(iris.entity(parent.type, parent.id))
-        )
+        out.add(node, _n(ns.ORG, "subOrganizationOf"), iris.entity(parent.type, parent.id))
     if e.instrument_of:
-        out.add(
-            node, _n(ns.CMSG, "instrumentOf"), NamedNode(iris.entity("Convention", e.instrument_of))
-        )
+        out.add(node, _n(ns.CMSG, "instrumentOf"), iris.entity("Convention", e.instrument_of))
     if e.year:
         out.add(node, _n(ns.CMSG, "year"), _typed(str(e.year), "gYear"))
     if e.type == "Country":
@@ -158,12 +163,12 @@ def _entity(out: _Triples, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> No
         out.text(node, _n(ns.SKOS, "notation"), f"{e.series}{e.number}")
 
 
-def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> list[Triple]:
+def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> list[Statement]:
     """The graph of one source document."""
     report, doc = linked.report, linked.report.document
     out = _Triples()
     convention = doc.context.split("/")[1].lower()  # "UNEP/CMS/COP11" -> "cms"
-    doc_node = NamedNode(iris.document(doc.symbol))
+    doc_node = iris.document(doc.symbol)
     out.types(doc_node, _n(ns.CMSG, "ActivityReport"), _n(ns.CMSG, "MeetingDocument"))
     out.text(doc_node, _n(ns.DCT, "identifier"), doc.symbol)
     out.text(doc_node, _n(ns.DCT, "title"), doc.title)
@@ -184,14 +189,14 @@ def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) ->
         out.add(doc_node, _n(ns.CMSG, "reportsOnResolution"), resolution)
     for entity_id in linked.document_mentions:
         entity = gazetteer.entities[entity_id]
-        out.add(doc_node, _n(ns.CMSG, "mentions"), NamedNode(iris.entity(entity.type, entity.id)))
+        out.add(doc_node, _n(ns.CMSG, "mentions"), iris.entity(entity.type, entity.id))
     for symbol in linked.document_refs:
         out.add(doc_node, _n(ns.DCT, "references"), _document(out, iris, symbol))
 
     scope = iris.programme(convention, doc.resolution, doc.symbol)
     areas = {a.number for a in report.areas}
     for area in report.areas:
-        node = NamedNode(iris.activity(scope, area.number))
+        node = iris.activity(scope, area.number)
         out.types(node, _n(ns.CMSG, "ActivityArea"), _n(ns.SKOS, "Concept"))
         out.text(node, _n(ns.SKOS, "notation"), area.number)
         out.text(node, _n(ns.SKOS, "prefLabel"), area.title)
@@ -201,17 +206,15 @@ def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) ->
         out.add(node, _n(ns.PROV, "wasDerivedFrom"), doc_node)
         out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(area.line), "integer"))
         if doc.resolution:
-            out.add(
-                node, _n(ns.DCT, "source"), NamedNode(iris.resolution(convention, doc.resolution))
-            )
+            out.add(node, _n(ns.DCT, "source"), iris.resolution(convention, doc.resolution))
 
-    periods: dict[str, NamedNode] = {}
-    subactivities: dict[str, NamedNode] = {}
+    periods: dict[str, Iri] = {}
+    subactivities: dict[str, Iri] = {}
     for linked_entry in linked.entries:
         entry = linked_entry.entry
         period = periods.get(entry.period.label)
         if period is None:
-            period = periods[entry.period.label] = NamedNode(iris.period(scope, entry.period.label))
+            period = periods[entry.period.label] = iris.period(scope, entry.period.label)
             out.types(period, _n(ns.CMSG, "Period"))
             out.text(period, _n(ns.RDFS, "label"), entry.period.label)
             out.add(period, _n(ns.CMSG, "term"), _n(ns.CMSG, _TERMS[entry.period.term]))
@@ -229,11 +232,11 @@ def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) ->
 
 def _subactivity(
     out: _Triples, iris: ns.Iris, scope: str, code: str, text: str, areas: set[str]
-) -> NamedNode:
+) -> Iri:
     """A sub-activity, under the area its number names (added if the report lacks it)."""
-    node = NamedNode(iris.subactivity(scope, code))
+    node = iris.subactivity(scope, code)
     area_number = code.split(".")[0]
-    area_node = NamedNode(iris.activity(scope, area_number))
+    area_node = iris.activity(scope, area_number)
     out.types(node, _n(ns.CMSG, "SubActivity"), _n(ns.SKOS, "Concept"))
     out.text(node, _n(ns.SKOS, "notation"), code)
     out.text(node, _n(ns.SKOS, "prefLabel"), code)
@@ -246,7 +249,7 @@ def _subactivity(
     return node
 
 
-def _dedupe(triples: Iterable[Triple]) -> list[Triple]:
+def _dedupe(triples: Iterable[Statement]) -> list[Statement]:
     return list(dict.fromkeys(triples))
 
 
@@ -254,21 +257,21 @@ def _entry(
     out: _Triples,
     linked: LinkedEntry,
     symbol: str,
-    period: NamedNode,
-    subactivities: dict[str, NamedNode],
+    period: Iri,
+    subactivities: dict[str, Iri],
     scope: str,
     convention: str,
     gazetteer: Gazetteer,
     iris: ns.Iris,
 ) -> None:
     entry = linked.entry
-    doc_node = NamedNode(iris.document(symbol))
-    node = NamedNode(iris.entry(symbol, entry.area, entry.period.label, entry.index))
+    doc_node = iris.document(symbol)
+    node = iris.entry(symbol, entry.area, entry.period.label, entry.index)
     out.types(node, _n(ns.CMSG, "ReportEntry"))  # a prov:Entity by subclass
     codes = ", ".join(entry.codes) or "no code"
     out.text(node, _n(ns.RDFS, "label"), f"{codes} ({entry.period.label})")
     out.add(node, _n(ns.PROV, "wasDerivedFrom"), doc_node)
-    out.add(node, _n(ns.CMSG, "reportedUnder"), NamedNode(iris.activity(scope, entry.area)))
+    out.add(node, _n(ns.CMSG, "reportedUnder"), iris.activity(scope, entry.area))
     out.add(node, _n(ns.CMSG, "period"), period)
     out.add(node, _n(ns.CMSG, "rowIndex"), _typed(str(entry.index), "integer"))
     for code in entry.codes:
@@ -284,11 +287,11 @@ def _entry(
 
     mention_count = 0
 
-    def link(predicate: NamedNode, target: NamedNode, which: Field, text: str) -> None:
+    def link(predicate: Iri, target: Iri, which: Field, text: str) -> None:
         nonlocal mention_count
         out.add(node, predicate, target)
         mention_count += 1
-        mention = NamedNode(f"{node.value}/mention/{mention_count}")
+        mention = f"{node}/mention/{mention_count}"
         out.add(mention, _RDF_SUBJECT, node)  # a cmsg:Mention by its quote's rdfs:domain
         out.add(mention, _RDF_PREDICATE, predicate)
         out.add(mention, _RDF_OBJECT, target)
@@ -298,7 +301,7 @@ def _entry(
         entity = gazetteer.entities[m.entity]
         link(
             PREDICATE_BY_ROLE[m.role],
-            NamedNode(iris.entity(entity.type, entity.id)),
+            (iris.entity(entity.type, entity.id)),
             m.field,
             m.text,
         )
@@ -308,13 +311,13 @@ def _entry(
         target = _resolution(out, iris, convention, ref.value)
         link(_n(ns.CMSG, "citesResolution"), target, ref.field, ref.text)
     for ref in linked.budget_lines:
-        line = NamedNode(iris.budget_line(convention, ref.value))
+        line = iris.budget_line(convention, ref.value)
         out.types(line, _n(ns.CMSG, "BudgetLine"))
         out.text(line, _n(ns.SKOS, "notation"), ref.value)
         out.text(line, _n(ns.RDFS, "label"), f"{convention.upper()} budget line {ref.value}")
         link(_n(ns.CMSG, "usesBudgetLine"), line, ref.field, ref.text)
     for number, amount in enumerate(linked.amounts, start=1):
-        money = NamedNode(f"{node.value}/amount/{number}")
+        money = f"{node}/amount/{number}"
         out.types(money, _n(ns.SCHEMA, "MonetaryAmount"))
         out.add(money, _n(ns.SCHEMA, "value"), _typed(amount.value, "decimal"))
         out.text(money, _n(ns.SCHEMA, "currency"), amount.currency)
@@ -322,16 +325,16 @@ def _entry(
         link(_n(ns.CMSG, "amount"), money, amount.field, amount.text)
 
 
-def _document(out: _Triples, iris: ns.Iris, symbol: str) -> NamedNode:
-    node = NamedNode(iris.document(symbol))
+def _document(out: _Triples, iris: ns.Iris, symbol: str) -> Iri:
+    node = iris.document(symbol)
     out.types(node, _n(ns.CMSG, "MeetingDocument"))
     out.text(node, _n(ns.DCT, "identifier"), symbol)
     out.text(node, _n(ns.RDFS, "label"), symbol)
     return node
 
 
-def _resolution(out: _Triples, iris: ns.Iris, convention: str, number: str) -> NamedNode:
-    node = NamedNode(iris.resolution(convention, number))
+def _resolution(out: _Triples, iris: ns.Iris, convention: str, number: str) -> Iri:
+    node = iris.resolution(convention, number)
     out.types(node, _n(ns.CMSG, "Resolution"))
     out.text(node, _n(ns.SKOS, "notation"), number)
     out.text(node, _n(ns.RDFS, "label"), f"{convention.upper()} Resolution {number}")
@@ -346,7 +349,7 @@ def _meeting(
     code: str,
     title: str | None,
     place: str | None,
-) -> NamedNode:
+) -> Iri:
     """The meeting a document was prepared for: the gazetteer's, else one minted here."""
     for entity in gazetteer.by_type("Meeting"):
         if (
@@ -354,8 +357,8 @@ def _meeting(
             and f"{entity.series}{entity.number}" == code
             and (entity.id.startswith(convention + "-"))
         ):
-            return NamedNode(iris.entity("Meeting", entity.id))
-    node = NamedNode(iris.entity("Meeting", f"{convention}-{code.lower()}"))
+            return iris.entity("Meeting", entity.id)
+    node = iris.entity("Meeting", f"{convention}-{code.lower()}")
     out.types(node, *_CLASSES_BY_TYPE["Meeting"])
     out.text(node, _n(ns.SKOS, "prefLabel"), code)
     out.text(node, _n(ns.RDFS, "label"), f"{convention.upper()} {code}")

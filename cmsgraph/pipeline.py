@@ -26,7 +26,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import RdfFormat, parse
 
 from . import namespaces as ns
 from ._resources import bundled_sources, data_file, ontology_file
@@ -36,6 +36,7 @@ from .graph import entity_triples, report_triples
 from .link import link_report
 from .model import LinkedReport
 from .parse import parse_file
+from .rdf import Statement, from_pyoxigraph
 from .store import (
     SourceGraph,
     StoreVersion,
@@ -124,10 +125,10 @@ def collect_sources(sources: Sequence[str | Path] | None) -> list[Path]:
     return list(dict.fromkeys(p.resolve() for p in files))
 
 
-def ontology_triples() -> list[Triple]:
+def ontology_triples() -> list[Statement]:
     """The ontology (booked as the graph named by its own IRI)."""
     data = ontology_file("cmsgraph.ttl").read_bytes()
-    return list(dict.fromkeys(q.triple for q in parse(data, RdfFormat.TURTLE)))
+    return list(dict.fromkeys(from_pyoxigraph(q) for q in parse(data, RdfFormat.TURTLE)))
 
 
 # --- processing one source (in this process or a worker) ---------------------------
@@ -137,7 +138,7 @@ def ontology_triples() -> list[Triple]:
 class _Context:
     gazetteer: Gazetteer
     iris: ns.Iris
-    by_subject: dict[str, list[Triple]]  # gazetteer triples by subject IRI
+    by_subject: dict[str, list[Statement]]  # gazetteer triples by subject IRI
 
 
 @dataclass
@@ -156,7 +157,7 @@ _BATCH = 16  # sources per worker task
 class _Parsed:
     path: Path
     linked: LinkedReport
-    triples: list[Triple]
+    triples: list[Statement]
 
 
 def _process_batch(paths: list[Path]) -> list[_Processed]:
@@ -236,12 +237,9 @@ def _message(exc: InputError) -> str:
     return exc.message.removeprefix(prefix)
 
 
-def _iri(term: object) -> str:
-    """The IRI (or blank node id) of a subject: our graphs have no RDF-star triples."""
-    return term.value  # type: ignore[attr-defined,no-any-return]
-
-
-def _validate(parsed: list[_Parsed], by_subject: dict[str, list[Triple]]) -> dict[Path, list[str]]:
+def _validate(
+    parsed: list[_Parsed], by_subject: dict[str, list[Statement]]
+) -> dict[Path, list[str]]:
     """Validate each source graph with the gazetteer entities it links to.
 
     One source at a time, so that the outcome never depends on which sources share a
@@ -252,7 +250,7 @@ def _validate(parsed: list[_Parsed], by_subject: dict[str, list[Triple]]) -> dic
     warnings: dict[Path, list[str]] = {}
     for item in parsed:
         linked_entities = {
-            t.object.value for t in item.triples if isinstance(t.object, NamedNode)
+            t.object for t in item.triples if isinstance(t.object, str)
         } & by_subject.keys()
         context = [t for subject in sorted(linked_entities) for t in by_subject[subject]]
         results = validate([*item.triples, *context])
@@ -374,9 +372,9 @@ def build(
 
         gaz = load_gazetteer(gazetteer)
         gazetteer_triples = entity_triples(gaz, iris)
-        by_subject: dict[str, list[Triple]] = {}
+        by_subject: dict[str, list[Statement]] = {}
         for triple in gazetteer_triples:
-            by_subject.setdefault(_iri(triple.subject), []).append(triple)
+            by_subject.setdefault(triple.subject, []).append(triple)
         _WORKER = _Context(gaz, iris, by_subject)
         summaries: dict[str, SourceSummary] = {s.path: s for s in kept}
         gone = [s["graph"] for path, s in known.items() if path not in kept_paths]

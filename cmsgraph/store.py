@@ -67,6 +67,7 @@ from typing import IO, Any
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple, parse
 
 from .errors import StoreError
+from .rdf import Statement, ntriples
 
 __all__ = [
     "SourceGraph",
@@ -103,48 +104,45 @@ def triple_key(line: bytes) -> bytes:
 class SourceGraph:
     """One graph as the store books it: a source document, the gazetteer or the ontology.
 
-    ``owned`` and ``shared`` are N-Triples (one triple a line, no blank nodes) and
-    ``owned_subjects`` the IRIs the owned triples are about (see the module docstring).
+    Made by :meth:`split` where the graph is built (in a build's worker processes), so
+    that the process loading the store only writes files and counts: ``owned`` and
+    ``shared`` are N-Triples, ``ledger`` the graph's ledger file (see the module
+    docstring), ``shared_keys`` the refcount keys of the shared triples (16 bytes each).
     """
 
     name: str
-    owned_subjects: tuple[str, ...]
     owned: bytes
     shared: bytes
+    ledger: bytes
+    shared_keys: bytes
     owned_count: int
 
     @classmethod
-    def split(cls, name: str, triples: Sequence[Triple], own_prefix: str | None) -> SourceGraph:
+    def split(cls, name: str, triples: Sequence[Statement], own_prefix: str | None) -> SourceGraph:
         """Book ``triples`` (without duplicates) under ``name``: those about subjects
         whose IRI starts with ``own_prefix`` are owned, the rest shared."""
-        from pyoxigraph import serialize
-
-        owned: list[Triple] = []
-        shared: list[Triple] = []
+        owned: list[Statement] = []
+        shared: list[Statement] = []
         for t in triples:
-            if own_prefix and t.subject.value.startswith(own_prefix):
+            if own_prefix and t.subject.startswith(own_prefix):
                 owned.append(t)
             else:
                 shared.append(t)
+        shared_nt = ntriples(shared)
+        subjects = "".join(f"<{s}>\n" for s in dict.fromkeys(t.subject for t in owned))
         return cls(
             name=name,
-            owned_subjects=tuple(dict.fromkeys(t.subject.value for t in owned)),
-            owned=serialize(owned, format=RdfFormat.N_TRIPLES) or b"",
-            shared=serialize(shared, format=RdfFormat.N_TRIPLES) or b"",
+            owned=ntriples(owned),
+            shared=shared_nt,
+            ledger=zlib.compress(subjects.encode() + b"\n" + shared_nt, 1),
+            shared_keys=b"".join(triple_key(line) for line in shared_nt.splitlines()),
             owned_count=len(owned),
         )
-
-    def shared_lines(self) -> list[bytes]:
-        return self.shared.splitlines()
-
-    def ledger_bytes(self) -> bytes:
-        head = "".join(f"<{s}>\n" for s in self.owned_subjects).encode()
-        return zlib.compress(head + b"\n" + self.shared, 1)
 
 
 def _read_ledger(path: Path) -> tuple[list[str], bytes]:
     """(owned subjects, shared N-Triples) of a ledger file: the subjects as ``<IRI>``
-    lines, an empty line, the N-Triples (see :meth:`SourceGraph.ledger_bytes`)."""
+    lines, an empty line, the N-Triples, compressed (see :meth:`SourceGraph.split`)."""
     data = b"\n" + zlib.decompress(path.read_bytes())
     head, _, shared = data.partition(b"\n\n")
     subjects = [line[1:-1].decode() for line in head.splitlines() if line]
@@ -344,11 +342,12 @@ class StagedVersion:
         if graph.name in self.graphs:
             raise StoreError(f"{self.root}: graph {graph.name} is already in the store")
         self.graphs[graph.name] = None
-        (self.path / _LEDGER / _ledger_name(graph.name)).write_bytes(graph.ledger_bytes())
+        (self.path / _LEDGER / _ledger_name(graph.name)).write_bytes(graph.ledger)
         self.owned_triples += graph.owned_count
         counts = self.refcounts
-        for line in graph.shared_lines():
-            key = triple_key(line)
+        keys = graph.shared_keys
+        for i in range(0, len(keys), 16):
+            key = keys[i : i + 16]
             counts[key] = counts.get(key, 0) + 1
         self._queue(graph.owned)
         self._queue(graph.shared)

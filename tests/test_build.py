@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 from facts import ROWS, expected_document_references, expected_subactivities
-from pyoxigraph import Literal, NamedNode, RdfFormat
+from pyoxigraph import Literal, RdfFormat
 
 import cmsgraph
 from cmsgraph.errors import QueryError, StoreError, ValidationError
@@ -192,9 +192,7 @@ def test_a_graph_violating_the_shapes_is_refused(tmp_path, seed_path):
     original = build_module.report_triples
 
     def broken(*args, **kwargs):  # every entry loses its source line
-        return [
-            t for t in original(*args, **kwargs) if not t.predicate.value.endswith("sourceLine")
-        ]
+        return [t for t in original(*args, **kwargs) if not t.predicate.endswith("sourceLine")]
 
     build_module.report_triples = broken
     try:
@@ -229,19 +227,13 @@ def test_base_iri_is_configurable(tmp_path, seed_path):
 def test_ontology_parses_and_has_labels():
     quads = ontology_triples()
     subjects = {
-        q.subject
-        for q in quads
-        if q.subject.value.startswith("https://w3id.org/cmsgraph/ontology#")
+        q.subject for q in quads if q.subject.startswith("https://w3id.org/cmsgraph/ontology#")
     }
     labelled = {
-        q.subject
-        for q in quads
-        if q.predicate == NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+        q.subject for q in quads if q.predicate == "http://www.w3.org/2000/01/rdf-schema#label"
     }
     assert subjects and subjects <= labelled | {
-        s
-        for s in subjects
-        if any(q.subject == s and "prefLabel" in q.predicate.value for q in quads)
+        s for s in subjects if any(q.subject == s and "prefLabel" in q.predicate for q in quads)
     }
 
 
