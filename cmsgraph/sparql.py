@@ -15,7 +15,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, Variable
 
 from ._resources import query_dir
-from .errors import QueryError
+from .errors import QueryError, StoreError
 from .results import ResultTable, Term
 from .store import StoreVersion, default_store_dir, open_current
 
@@ -171,6 +171,8 @@ def run_local(
         raise QueryError(f"{named.name}: malformed query: {exc}") from None
     except OSError as exc:
         raise QueryError(f"{named.name}: the query failed: {exc}") from None
+    except RuntimeError as exc:  # RocksDB could not read the store's files
+        raise StoreError(f"{named.name}: the store cannot be read: {exc}") from None
     if isinstance(result, QueryBoolean):
         return bool(result)
     if not isinstance(result, QuerySolutions):

@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -348,23 +350,34 @@ def test_bad_input_leaves_the_store_untouched(tmp_path, seed_text):
     assert _dump(store) == before
 
 
-def test_a_killed_build_leaves_the_previous_store(tmp_path, seed_path):
-    """SIGKILL while the new version is written: the old one still answers."""
+def test_a_killed_build_leaves_the_previous_store(tmp_path, seed_path, seed_text):
+    """SIGKILL half way through writing a new version that would change the answers:
+    the old version still answers as before."""
     store = tmp_path / "store"
     cmsgraph.build([seed_path], store=store)
     before = rows(store, "funders")
-    proc = subprocess.Popen(
-        [sys.executable, "-P", "-m", "cmsgraph", "build", str(seed_path), "--store", str(store)]
-    )
-    for _ in range(200):  # kill it as soon as its new version directory appears
-        if any(p.name.endswith(".partial") for p in (store / "versions").iterdir()):
+    sources = []
+    for i in range(16):  # each funds row 1.1 from Japan: the build changes the answers
+        text = seed_text.replace("UNEP/CMS/COP11/Doc.16.1", f"UNEP/CMS/COP11/Doc.{i + 60}.1")
+        path = tmp_path / f"doc-{i}.txt"
+        path.write_text(text.replace("Core budget: staff time\n", "Contribution from Japan\n"))
+        sources.append(path)
+    command = [sys.executable, "-P", "-m", "cmsgraph", "build", *map(str, sources), "--store",
+               str(store), "--quiet"]  # fmt: skip
+    proc = subprocess.Popen(command, start_new_session=True)
+    booked = 0
+    while proc.poll() is None:  # until the new version has booked a few of the sources
+        partial = [p for p in (store / "versions").iterdir() if p.name.endswith(".partial")]
+        booked = len(list((partial[0] / "ledger").iterdir())) if partial else 0
+        if booked >= 3 + 4:  # the previous version's 3 graphs, and 4 new sources
             break
-        if proc.poll() is not None:
-            break
-        os.sched_yield()
-    proc.kill()
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    assert booked >= 7, "the build finished before it could be killed half way"
     assert rows(store, "funders") == before
+    cmsgraph.build(sources, store=store)  # the same build, left to finish, changes them
+    assert ("1.1", "Japan") in rows(store, "funders") and rows(store, "funders") != before
 
 
 def test_public_api_imports_lazily():
