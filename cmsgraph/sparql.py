@@ -167,15 +167,15 @@ def run_local(
             named.text,
             substitutions={Variable(k): v for k, v in bindings.items()} or None,
         )
+        if isinstance(result, QueryBoolean):
+            return bool(result)
+        if not isinstance(result, QuerySolutions):
+            raise QueryError(f"{named.name}: only SELECT and ASK give results to print")
+        variables = [v.value for v in result.variables]
+        return ResultTable.from_solutions(variables, result)  # evaluated here, row by row
     except SyntaxError as exc:
         raise QueryError(f"{named.name}: malformed query: {exc}") from None
     except OSError as exc:
         raise QueryError(f"{named.name}: the query failed: {exc}") from None
     except RuntimeError as exc:  # RocksDB could not read the store's files
         raise StoreError(f"{named.name}: the store cannot be read: {exc}") from None
-    if isinstance(result, QueryBoolean):
-        return bool(result)
-    if not isinstance(result, QuerySolutions):
-        raise QueryError(f"{named.name}: only SELECT and ASK queries can be printed as results")
-    variables = [v.value for v in result.variables]
-    return ResultTable.from_solutions(variables, result)
