@@ -9,45 +9,49 @@ Each body keeps its own convention; the normalised *full symbol* is the body's p
 form with spacing and punctuation made regular, so that every way of citing a document
 meets at one string (and so one IRI: ``Iris.document(full)``).
 
-Supported forms (each example is a real symbol, as printed by the body; read on
-cms.int, unep-aewa.org, ascobans.org, eurobats.org, acap.aq, accobams.org and
-gorilla.cms.int document lists):
+Supported forms: each example is a real symbol, as the body prints it (read on cms.int,
+unep-aewa.org, ascobans.org, eurobats.org, acap.aq, accobams.org and gorilla.cms.int
+document lists), then ``->`` its full symbol where normalising changes it:
 
-======================  ===============================================  =====================================
-body                    example as printed                               full symbol
-======================  ===============================================  =====================================
-CMS COP                 ``UNEP/CMS/COP11/Doc.16.1``                      ``UNEP/CMS/COP11/Doc.16.1``
-CMS COP (information)   ``UNEP/CMS/COP10/Inf.10.2``                      ``UNEP/CMS/COP10/Inf.10.2``
-CMS StC                 ``UNEP/CMS/StC41/Doc.6.9`` (as ``Doc 6.9``)      ``UNEP/CMS/StC41/Doc.6.9``
-CMS ScC                 ``UNEP/CMS/ScC18/Doc.10.1``                      ``UNEP/CMS/ScC18/Doc.10.1``
-CMS ScC-SC              ``UNEP/CMS/ScC-SC1/Doc.10.2.3/Rev.1``            ``UNEP/CMS/ScC-SC1/Doc.10.2.3/Rev.1``
-CMS CAMI                ``UNEP/CMS/CAMI/Doc.4`` (no meeting number)      ``UNEP/CMS/CAMI/Doc.4``
-CMS negotiation mtgs    ``UNEP/CMS/MS2/Doc.1/Rev.1``, ``UNEP/CMS/SA-2/Inf/11``  ``UNEP/CMS/SA-2/Inf.11``
-Sharks MOU MOS          ``CMS/Sharks/MOS2/Doc.8.2.1``                    ``CMS/Sharks/MOS2/Doc.8.2.1``
-Sharks MOU outcomes     ``CMS/Sharks/Outcome 1.4``                       ``CMS/Sharks/Outcome 1.4``
-Raptors MOU MOS         ``UNEP/CMS/Raptors/MOS2/8`` (no "Doc")           ``UNEP/CMS/Raptors/MOS2/8``
-Dugong MOU MOS          ``CMS/Dugong/MOS3/11.1/Add.1`` (no "Doc")        ``CMS/Dugong/MOS3/11.1/Add.1``
-IOSEA MOU MOS           ``CMS/IOSEA/MOS8/Doc.8.1``                       ``CMS/IOSEA/MOS8/Doc.8.1``
-Gorilla Agreement MOP   ``UNEP/GA/MOP2/Doc.14/Rev.1``                    ``UNEP/GA/MOP2/Doc.14/Rev.1``
-ASCOBANS AC             ``ASCOBANS/AC25/Doc.1.2a/Rev.1``                 ``ASCOBANS/AC25/Doc.1.2a/Rev.1``
-ASCOBANS AC (to AC24)   ``AC22/Doc.1.2.b Rev.1``                         ``ASCOBANS/AC22/Doc.1.2.b/Rev.1``
-AEWA MOP                ``AEWA/MOP 6.3 Rev.2``, ``AEWA/MOP7 Inf.1``      ``AEWA/MOP 6.3 Rev.2``, ``AEWA/MOP7 Inf.1``
-AEWA TC / StC           ``AEWA/TC 6.2``, ``AEWA/TC5 Inf. 5.3``           ``AEWA/TC 6.2``, ``AEWA/TC5 Inf.5.3``
-EUROBATS MoP/AC/StC     ``Doc.EUROBATS.MoP7.11.Annex``,                   ``Doc.EUROBATS.MoP7.11.Annex``,
-                        ``Inf.EUROBATS.AC7.25.Rev.2``,                    ``Inf.EUROBATS.AC7.25.Rev.2``,
-                        ``Doc.EUROBATS.StC9-AC19.Record``                 ``Doc.EUROBATS.StC9-AC19.Record``
-ACAP MoP / AC           ``MoP5 Doc 05 Rev 2``, ``AC14 Doc 02`` (cited     ``ACAP/MoP5 Doc 05 Rev 2``
-                        as ``ACAP AC14 Doc 02``: the bare form is also    ``ACAP/AC14 Doc 02``
-                        CITES's, so ACAP's needs its name)
-ACCOBAMS MOP            ``ACCOBAMS-MOP8/2022/Resolution 8.8``             ``ACCOBAMS/Resolution 8.8``
-CMS resolutions         ``UNEP/CMS/Resolution 12.28``, ``Res. 11.26``,    ``UNEP/CMS/Resolution 12.9``
-                        ``Resolution 12.9 (Rev.COP13)``                   (revision kept as a part)
-CMS decisions           ``Decision 13.22``, ``Decisions 12.103 to 12.104`` ``UNEP/CMS/Decision 13.22``
-CMS recommendations     ``CMS COP Recommendation 8.16``                   ``UNEP/CMS/Recommendation 8.16``
-AEWA resolutions        ``UNEP/AEWA/MOP7/Res. 7.1``, ``AEWA Resolution 7.1`` ``UNEP/AEWA/Resolution 7.1``
-ASCOBANS resolutions    ``UNEP/ASCOBANS/Resolution 8.1 (Rev.MOP9)``       ``UNEP/ASCOBANS/Resolution 8.1``
-short references        ``Doc 21.1``, ``Docs 17.3 and 22.3``, ``Inf.15``  in the citing document's context
-======================  ===============================================  =====================================
+=====================  =================================================================
+body                   examples
+=====================  =================================================================
+CMS COP                ``UNEP/CMS/COP11/Doc.16.1``, ``UNEP/CMS/COP10/Inf.10.2``
+CMS StC, ScC           ``UNEP/CMS/StC41/Doc 6.9`` -> ``UNEP/CMS/StC41/Doc.6.9``,
+                       ``UNEP/CMS/ScC18/Doc.10.1``
+CMS ScC-SC             ``UNEP/CMS/ScC-SC1/Doc.10.2.3/Rev.1``
+CMS CAMI               ``UNEP/CMS/CAMI/Doc.4`` (its meeting has no number)
+CMS negotiation mtgs   ``UNEP/CMS/MS2/Doc.1/Rev.1``,
+                       ``UNEP/CMS/SA-2/Inf/11`` -> ``UNEP/CMS/SA-2/Inf.11``
+Sharks MOU             ``CMS/Sharks/MOS2/Doc.8.2.1``; outcomes ``CMS/Sharks/Outcome 1.4``
+Raptors MOU            ``UNEP/CMS/Raptors/MOS2/8`` (no "Doc")
+Dugong MOU             ``CMS/Dugong/MOS3/11.1/Add.1`` (no "Doc")
+IOSEA MOU              ``CMS/IOSEA/MOS8/Doc.8.1``
+Gorilla Agreement      ``UNEP/GA/MOP2/Doc.14/Rev.1``
+ASCOBANS AC, MOP       ``ASCOBANS/AC25/Doc.1.2a/Rev.1``; up to AC24 without the prefix:
+                       ``AC22/Doc.1.2.b Rev.1`` -> ``ASCOBANS/AC22/Doc.1.2.b/Rev.1``
+AEWA MOP, StC, TC      ``AEWA/MOP 6.3 Rev.2``, ``AEWA/MOP7 Inf.1``, ``AEWA/TC 6.2``,
+                       ``AEWA/TC5 Inf. 5.3`` -> ``AEWA/TC5 Inf.5.3``
+EUROBATS MoP, AC, StC  ``Doc.EUROBATS.MoP7.11.Annex``, ``Inf.EUROBATS.AC7.25.Rev.2``,
+                       ``Doc.EUROBATS.StC9-AC19.Record``,
+                       ``Doc.EUROBATS.MOP2.6`` -> ``Doc.EUROBATS.MoP2.6``
+ACAP MoP, AC           ``MoP5 Doc 05 Rev 2``, ``AC14 Doc 02``, cited with ACAP's name
+                       (the bare form is CITES's too): ``ACAP AC14 Doc 02`` ->
+                       ``ACAP/AC14 Doc 02``
+ACCOBAMS               ``ACCOBAMS-MOP8/2022/Resolution 8.8`` -> ``ACCOBAMS/Resolution 8.8``
+CMS resolutions        ``UNEP/CMS/Resolution 12.28``, ``Res. 11.26``,
+                       ``Resolution 12.9 (Rev.COP13)`` -> ``UNEP/CMS/Resolution 12.9``
+CMS decisions          ``Decision 13.22``, ``Decisions 12.103 to 12.104`` ->
+                       ``UNEP/CMS/Decision 13.22`` ...
+CMS recommendations    ``CMS COP Recommendation 8.16`` -> ``UNEP/CMS/Recommendation 8.16``
+AEWA resolutions       ``UNEP/AEWA/MOP7/Res. 7.1``, ``AEWA Resolution 7.1`` ->
+                       ``UNEP/AEWA/Resolution 7.1``
+ASCOBANS resolutions   ``UNEP/ASCOBANS/Resolution 8.1 (Rev.MOP9)`` ->
+                       ``UNEP/ASCOBANS/Resolution 8.1``
+short references       ``Doc 21.1``, ``Docs 17.3 and 22.3``, ``Inf.15``: in the citing
+                       document's context, in that body's convention (``Doc 14`` in
+                       ``AEWA/MOP6`` is ``AEWA/MOP 6.14``)
+=====================  =================================================================
 
 Resolutions, decisions, recommendations and outcomes (*acts*) are normalised to one
 symbol per act, ``<prefix>/<Kind> <number>``, whatever way they are cited (the full
@@ -138,11 +142,11 @@ _AEWA = (
 # Doc.EUROBATS.MoP7.11.Annex, Inf.EUROBATS.AC7.25.Rev.2, Doc.EUROBATS.StC9-AC19.Record
 _EUROBATS = (
     r"(?<![\w.])(?:(?P<e_kind>Doc|Inf)\.)?EUROBATS\.(?P<e_meet>(?:MoP|MOP|AC|StC)\d+(?:-AC\d+)?)"
-    rf"\.(?P<e_num>\d+(?:\.\d+)*|Record)(?P<e_rev>(?:\.(?:Rev\.\d+|Annex\d*))*)"
+    r"\.(?P<e_num>\d+(?:\.\d+)*|Record)(?P<e_rev>(?:\.(?:Rev\.\d+|Annex\d*))*)"
 )
 # ACAP AC14 Doc 02, ACAP MoP5 Doc 05 Rev 2
 _ACAP = (
-    r"\bACAP\s+(?P<c_meet>(?:AC|MoP|SBWG|PaCSWG)\d+)\s+(?P<c_kind>Doc|Inf)\s+(?P<c_num>\d+)"
+    r"\bACAP[/\s]\s*(?P<c_meet>(?:AC|MoP|SBWG|PaCSWG)\d+)\s+(?P<c_kind>Doc|Inf)\s+(?P<c_num>\d+)"
     r"(?:\s+Rev\s+(?P<c_rev>\d+))?"
 )
 # ACCOBAMS-MOP8/2022/Resolution 8.8 (and Doc/Inf in the same shape)
@@ -152,7 +156,7 @@ _ACCOBAMS = (
 )
 # UNEP/CMS/Resolution 12.28, UNEP/AEWA/MOP7/Res. 7.1, CMS/Sharks/Outcome 1.4
 _ACT_SYMBOL = (
-    r"\b(?:UNEP/(?P<t_instr>[A-Z]+)(?:/(?:MOP|MoP|COP)\d+)?"
+    r"(?<![\w/])(?:(?:UNEP/)?(?P<t_instr>[A-Z]+)(?:/(?:MOP|MoP|COP)\d+)?"
     r"/(?P<t_kind>Resolution|Res\.|Decision|Recommendation)"
     r"|CMS/(?P<t_mou>[A-Z][A-Za-z]+)/(?P<t_out>Outcome))"
     r"\s?(?P<t_num>\d+\.\d+)"
@@ -297,7 +301,7 @@ def _act_revision(text: str | None) -> str:
     return f"Rev.{m.group('rev')}{m.group('n')}" if m else ""
 
 
-def _from_match(m: re.Match[str]) -> Symbol | None:  # noqa: PLR0911 (one branch a family)
+def _from_match(m: re.Match[str]) -> Symbol | None:
     g = m.groupdict()
     if g["t_num"]:  # an act's own symbol
         if g["t_out"]:
@@ -314,21 +318,19 @@ def _from_match(m: re.Match[str]) -> Symbol | None:  # noqa: PLR0911 (one branch
                       f"EUROBATS.{meet}")  # fmt: skip
     if g["a_meet"]:  # AEWA
         series = "MOP" if g["a_series"] in ("MOP", "MoP") else g["a_series"]
-        meet = int(g["a_meet"])
+        n = int(g["a_meet"])
         rev = _revision(g["a_rev"], " ")
         if g["a_inf"]:
-            full = f"AEWA/{series}{meet} Inf.{g['a_inum']}{rev}"
-            kind, number = "Inf", g["a_inum"]
+            full, kind, num = f"AEWA/{series}{n} Inf.{g['a_inum']}{rev}", "Inf", g["a_inum"]
         else:
-            full = f"AEWA/{series} {meet}.{g['a_num']}{rev}"
-            kind, number = "Doc", g["a_num"]
-        return Symbol(full, "AEWA", series, meet, kind, number, rev.strip(), f"AEWA/{series}{meet}")
+            full, kind, num = f"AEWA/{series} {n}.{g['a_num']}{rev}", "Doc", g["a_num"]
+        return Symbol(full, "AEWA", series, n, kind, num, rev.strip(), f"AEWA/{series}{n}")
     if g["c_meet"]:  # ACAP
         series, meet = _split_series(g["c_meet"])
         rev = f"Rev {int(g['c_rev'])}" if g["c_rev"] else ""
-        number = f"{int(g['c_num']):02d}"
-        full = f"ACAP/{g['c_meet']} {g['c_kind']} {number}{' ' + rev if rev else ''}"
-        return Symbol(full, "ACAP", series, meet, g["c_kind"], number, rev, f"ACAP/{g['c_meet']}")
+        padded = f"{int(g['c_num']):02d}"
+        full = f"ACAP/{g['c_meet']} {g['c_kind']} {padded}{' ' + rev if rev else ''}"
+        return Symbol(full, "ACAP", series, meet, g["c_kind"], padded, rev, f"ACAP/{g['c_meet']}")
     if g["b_meet"]:  # ACCOBAMS
         kind = g["b_kind"]
         if kind in ("Resolution", "Res."):
@@ -455,7 +457,11 @@ def _in_context(kind: str, number: str, ctx: str) -> str:
             return f"{ctx}/{kind} {number}"  # ACCOBAMS
     pfx, _, meet = ctx.rpartition("/")
     segments = [s for s in pfx.split("/") if s != "UNEP"]
-    if segments and kind == "Doc" and (_instrument(segments[-1]), _split_series(meet)[0]) in _KINDLESS:
+    if (
+        segments
+        and kind == "Doc"
+        and (_instrument(segments[-1]), _split_series(meet)[0]) in _KINDLESS
+    ):
         return f"{ctx}/{number}"
     return f"{ctx}/{kind}.{number}"
 
