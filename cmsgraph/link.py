@@ -7,9 +7,11 @@ For every row it finds
   when it stands after "via": "The EU via the GIZ has funded ..."); in the ACTIVITY
   and PROGRESS/PLAN cells an organisation is a *partner*; instruments, bodies,
   meetings, programmes, concepts, regions and countries keep their own role;
-* document references ("See Doc 21.1", "Docs 17.3 and 22.3", "Inf.15", full symbols),
-  resolved to full symbols in the citing document's context (``UNEP/CMS/COP11``);
-* resolutions ("Res. 10.21"), core-budget lines ("line 1203"), money amounts
+* document references ("See Doc 21.1", "Docs 17.3 and 22.3", "Inf.15", full symbols
+  of any Family body), resolved to full symbols in the citing document's context
+  (``UNEP/CMS/COP11``) by :mod:`.symbols`, which holds the symbol grammar;
+* resolutions ("Res. 10.21"), decisions and outcomes (cited as documents),
+  core-budget lines ("line 1203"), money amounts
   ("€25,000") and the kinds of resources (core budget, voluntary contributions, staff
   time);
 * capitalised names and acronyms that match nothing ("not linked"), so that staff can
