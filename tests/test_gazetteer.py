@@ -115,3 +115,9 @@ def test_every_entity_has_a_label_and_the_homepages_are_https(gazetteer):
     for entity in gazetteer.entities.values():
         assert entity.label
         assert entity.homepage is None or entity.homepage.startswith("https://")
+
+
+def test_the_bundled_build_lists_no_not_linked_names(tmp_path):
+    import cmsgraph
+
+    assert cmsgraph.build(store=tmp_path / "store").not_linked == ()
