@@ -7,9 +7,11 @@ For every row it finds
   when it stands after "via": "The EU via the GIZ has funded ..."); in the ACTIVITY
   and PROGRESS/PLAN cells an organisation is a *partner*; instruments, bodies,
   meetings, programmes, concepts, regions and countries keep their own role;
-* document references ("See Doc 21.1", "Docs 17.3 and 22.3", "Inf.15", full symbols),
-  resolved to full symbols in the citing document's context (``UNEP/CMS/COP11``);
-* resolutions ("Res. 10.21"), core-budget lines ("line 1203"), money amounts
+* document references ("See Doc 21.1", "Docs 17.3 and 22.3", "Inf.15", full symbols
+  of any Family body), resolved to full symbols in the citing document's context
+  (``UNEP/CMS/COP11``) by :mod:`.symbols`, which holds the symbol grammar;
+* resolutions ("Res. 10.21"), decisions and outcomes (cited as documents),
+  core-budget lines ("line 1203"), money amounts
   ("€25,000") and the kinds of resources (core budget, voluntary contributions, staff
   time);
 * capitalised names and acronyms that match nothing ("not linked"), so that staff can
@@ -21,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from . import symbols
 from .gazetteer import Gazetteer, tokenize
 from .model import (
     Amount,
@@ -37,17 +40,6 @@ from .model import (
 
 __all__ = ["document_refs", "link_entry", "link_report"]
 
-_FULL_SYMBOL_RE = re.compile(
-    r"\bUNEP/[A-Z]+(?:/[A-Za-z]+)?/[A-Za-z]+\d+/(?:Doc|Inf)\.?\s?\d+(?:\.\d+)*"
-)
-_SHORT_REF_RE = re.compile(
-    r"\b(Docs?|Inf)\b\.?\s*(\d+(?:\.\d+)*)"
-    r"((?:\s*(?:,|and|&)\s*(?:(?:Docs?|Inf)\b\.?\s*)?\d+(?:\.\d+)*)*)"
-)
-_LIST_ITEM_RE = re.compile(r"(?:(Docs?|Inf)\b\.?\s*)?(\d+(?:\.\d+)*)")
-_RESOLUTION_RE = re.compile(
-    r"\b(?:Res\.|Resolutions?)\s*(\d+\.\d+)((?:\s*(?:,|and|&)\s*\d+\.\d+)*)"
-)
 _BUDGET_LINE_RE = re.compile(r"\blines?\s+(\d{4})\b((?:\s*(?:,|and|&)\s*\d{4}\b)*)", re.I)
 _AMOUNT_RE = re.compile(
     r"(?P<cur>€|EUR|USD|US\$|\$|CHF|£)\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d{1,2}))?"
@@ -91,12 +83,9 @@ _ROLE_BY_TYPE = {
     "Region": Role.REGION,
 }
 _CONNECTORS = frozenset({"of", "for", "the", "on", "de", "du", "des", "la", "to"})
-# Meeting codes ("COP12", "StC42", "MOP6") name meetings, not unknown organisations
-_MEETING_CODE_RE = re.compile(r"\b(?:COP|StC|ScC|MOP|MoP|MOS|SS)\s?\d+\b")
-# Spans blanked out before matching: references name documents, not entities
-_REFERENCE_RES = (_FULL_SYMBOL_RE, _SHORT_REF_RE, _RESOLUTION_RE, _BUDGET_LINE_RE)
-# Spans that are not unknown names either, though the gazetteer may know them ("COP11")
-_NOT_NAMES_RES = (_AMOUNT_RE, _MEETING_CODE_RE)
+# Spans that are not unknown names either, though the gazetteer may know them ("COP11");
+# meeting codes ("COP12", "StC42", "MOP6") name meetings, not unknown organisations
+_NOT_NAMES_RES = (_AMOUNT_RE, symbols.MEETING_CODE_RE)
 _SENTENCE_ENDS = ".!?:;(\n"
 
 
@@ -109,9 +98,10 @@ def link_report(report: Report, gazetteer: Gazetteer) -> LinkedReport:
         linked, names = link_entry(entry, gazetteer, context)
         entries.append(linked)
         unlinked.extend(UnlinkedMention(name, report.path, entry.line) for name in names)
-    found, _ = _scan(report.prose, Field.STATUS, gazetteer)
+    cited = symbols.citations(report.prose, context)
+    found, _ = _scan(report.prose, Field.STATUS, gazetteer, cited)
     prose_entities = dict.fromkeys(m.entity for m in found)
-    prose_refs = dict.fromkeys(r.value for r in document_refs(report.prose, Field.STATUS, context))
+    prose_refs = dict.fromkeys(c.value for c in cited if c.kind == "document")
     prose_refs.pop(report.document.symbol, None)
     return LinkedReport(
         report=report,
@@ -135,11 +125,14 @@ def link_entry(
         text = entry.text(which)
         if not text:
             continue
-        found, names = _scan(text, which, gazetteer)
+        cited = symbols.citations(text, context)
+        found, names = _scan(text, which, gazetteer, cited)
         mentions.extend(found)
         unlinked.extend(names)
-        documents.extend(document_refs(text, which, context))
-        resolutions.extend(_numbers(_RESOLUTION_RE, text, which, r"\d+\.\d+"))
+        for c in cited:
+            (resolutions if c.kind == "resolution" else documents).append(
+                Reference(which, c.text, c.value)
+            )
         budget_lines.extend(_numbers(_BUDGET_LINE_RE, text, which, r"\d{4}"))
     resources = entry.resources_text
     kinds = [kind for kind, pattern in _RESOURCE_KINDS if pattern.search(resources)]
@@ -168,22 +161,15 @@ def _unique(refs: list[Reference]) -> tuple[Reference, ...]:
 
 
 def document_refs(text: str, which: Field, context: str) -> Iterator[Reference]:
-    """Documents cited in ``text``, as full symbols in ``context``.
+    """Documents cited in ``text``, as full symbols in ``context`` (see :mod:`.symbols`).
 
     >>> [r.value for r in document_refs("See Docs 17.3 and 22.3; Inf.15.", Field.STATUS,
     ...                                    "UNEP/CMS/COP11")]
     ['UNEP/CMS/COP11/Doc.17.3', 'UNEP/CMS/COP11/Doc.22.3', 'UNEP/CMS/COP11/Inf.15']
     """
-    for m in _FULL_SYMBOL_RE.finditer(text):
-        yield Reference(which, m.group(), re.sub(r"(Doc|Inf)\.?\s?", r"\1.", m.group()))
-    masked = _FULL_SYMBOL_RE.sub(lambda m: " " * len(m.group()), text)
-    for m in _SHORT_REF_RE.finditer(masked):
-        kind = "Inf" if m.group(1) == "Inf" else "Doc"
-        yield Reference(which, m.group(), f"{context}/{kind}.{m.group(2)}")
-        for item in _LIST_ITEM_RE.finditer(m.group(3)):
-            if item.group(1):
-                kind = "Inf" if item.group(1) == "Inf" else "Doc"
-            yield Reference(which, m.group(), f"{context}/{kind}.{item.group(2)}")
+    for c in symbols.citations(text, context):
+        if c.kind == "document":
+            yield Reference(which, c.text, c.value)
 
 
 def _numbers(pattern: re.Pattern[str], text: str, which: Field, number: str) -> Iterator[Reference]:
@@ -203,15 +189,27 @@ def _amounts(entry: ReportEntry) -> Iterator[Amount]:
             yield Amount(which, m.group(), number, currency)
 
 
-def _scan(text: str, which: Field, gazetteer: Gazetteer) -> tuple[list[Mention], list[str]]:
+def _scan(
+    text: str,
+    which: Field,
+    gazetteer: Gazetteer,
+    cited: list[symbols.Citation] | None = None,
+) -> tuple[list[Mention], list[str]]:
     """The entity mentions of one cell, and its capitalised names that matched nothing.
 
     References ("See Doc 21.1", "Res. 10.21", "line 1203") are blanked out first (same
-    length, so offsets hold): they name documents, not entities.
+    length, so offsets hold): they name documents, not entities. ``cited`` are the
+    cell's citations when the caller has them already.
     """
+    if cited is None:
+        cited = symbols.citations(text, "")
     masked = text
-    for pattern in _REFERENCE_RES:
-        masked = pattern.sub(lambda m: " " * len(m.group()), masked)
+    if cited:
+        chars = list(text)
+        for c in cited:
+            chars[c.start : c.end] = " " * (c.end - c.start)
+        masked = "".join(chars)
+    masked = _BUDGET_LINE_RE.sub(lambda m: " " * len(m.group()), masked)
     tokens = tokenize(masked)
     words = [t.group() for t in tokens]
     lowered = [w.lower() for w in words]
@@ -233,6 +231,9 @@ def _scan(text: str, which: Field, gazetteer: Gazetteer) -> tuple[list[Mention],
         instrument = _instrument_of_part(gazetteer, entity_id)
         if instrument is not None:  # "AEWA Secretariat" involves AEWA
             mentions.append(Mention(which, start, end, surface, instrument, Role.INSTRUMENT))
+        if n > 2 and "/" in words[i : i + n]:  # "CMS/AEWA common ... Team" names AEWA too
+            for part in _joined_instruments(gazetteer, words, i, n):
+                mentions.append(Mention(which, start, end, surface, part, Role.INSTRUMENT))
         covered[i : i + n] = [True] * n
         i += n
     spans = [m.span() for pattern in _NOT_NAMES_RES for m in pattern.finditer(masked)]
@@ -270,6 +271,23 @@ def _instrument_of_part(gazetteer: Gazetteer, entity_id: str) -> str | None:
         if entity.type in ("Agreement", "MoU"):
             return entity.id
     return None
+
+
+def _joined_instruments(gazetteer: Gazetteer, words: list[str], i: int, n: int) -> Iterator[str]:
+    """The Agreements and MoUs named by the words joined by a slash inside a longer name.
+
+    "CMS/AEWA common Information, Communication and Outreach Team" is one body, and it
+    is the two Secretariats': the name involves AEWA as well as CMS.
+    """
+    for j in range(i + 1, i + n - 1):
+        if words[j] != "/":
+            continue
+        for k in (j - 1, j + 1):
+            hit = gazetteer.match_at(words, k)
+            if hit is not None and hit[1] == 1:
+                entity = gazetteer.entities[hit[0]]
+                if entity.type in ("Agreement", "MoU"):
+                    yield entity.id
 
 
 def _unique_mentions(mentions: list[Mention]) -> Iterator[Mention]:
