@@ -45,6 +45,8 @@ _AMOUNT_RE = re.compile(
     r"(?P<cur>€|EUR|USD|US\$|\$|CHF|£)\s?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d{1,2}))?"
     r"|(?P<num2>\d{1,3}(?:,\d{3})+|\d+)\s?(?P<cur2>EUR|euros?|USD|CHF)\b"
 )
+_CURRENCY_HINT_RE = re.compile(r"[€$£]|EUR|USD|CHF|euro")
+_DIGIT_RE = re.compile(r"\d")
 _CURRENCIES = {
     "€": "EUR",
     "EUR": "EUR",
@@ -180,7 +182,10 @@ def _numbers(pattern: re.Pattern[str], text: str, which: Field, number: str) -> 
 
 def _amounts(entry: ReportEntry) -> Iterator[Amount]:
     for which in Field:
-        for m in _AMOUNT_RE.finditer(entry.text(which)):
+        text = entry.text(which)
+        if not _CURRENCY_HINT_RE.search(text):  # no amount without a currency: skip the scan
+            continue
+        for m in _AMOUNT_RE.finditer(text):
             number = (m.group("num") or m.group("num2")).replace(",", "")
             if m.group("dec"):
                 number += "." + m.group("dec")
@@ -215,8 +220,12 @@ def _scan(
     lowered = [w.lower() for w in words]
     covered = [False] * len(tokens)
     mentions: list[Mention] = []
+    starts = gazetteer.lengths  # the lower-cased first words of every form
     i = 0
     while i < len(tokens):
+        if lowered[i] not in starts:  # most words start no name: decided at once
+            i += 1
+            continue
         hit = gazetteer.match_at(words, i, lowered)
         if hit is None:
             i += 1
@@ -236,12 +245,16 @@ def _scan(
                 mentions.append(Mention(which, start, end, surface, part, Role.INSTRUMENT))
         covered[i : i + n] = [True] * n
         i += n
-    spans = [m.span() for pattern in _NOT_NAMES_RES for m in pattern.finditer(masked)]
+    spans = (
+        [m.span() for pattern in _NOT_NAMES_RES for m in pattern.finditer(masked)]
+        if _DIGIT_RE.search(masked)  # amounts and meeting codes have digits
+        else []
+    )
     if spans:
         for j, token in enumerate(tokens):
             if any(start <= token.start() < end for start, end in spans):
                 covered[j] = True
-    return mentions, list(_unlinked(masked, tokens, covered, gazetteer))
+    return mentions, list(_unlinked(masked, tokens, words, covered, gazetteer))
 
 
 def _role(text: str, start: int, which: Field, entity_type: str) -> Role:
@@ -307,24 +320,33 @@ def _is_acronym(word: str) -> bool:
 
 
 def _unlinked(
-    text: str, tokens: list[re.Match[str]], covered: list[bool], gazetteer: Gazetteer
+    text: str,
+    tokens: list[re.Match[str]],
+    words: list[str],
+    covered: list[bool],
+    gazetteer: Gazetteer,
 ) -> Iterator[str]:
     """Capitalised names (two or more capitalised words) and acronyms no form covers."""
     run: list[int] = []
 
     def flush() -> Iterator[str]:
-        while run and tokens[run[-1]].group() in _CONNECTORS:
+        while run and words[run[-1]] in _CONNECTORS:
             run.pop()
-        capitals = [i for i in run if tokens[i].group()[0].isupper()]
+        capitals = [i for i in run if words[i][0].isupper()]
         name = text[tokens[run[0]].start() : tokens[run[-1]].end()] if run else ""
         if len(capitals) >= 2 and name not in gazetteer.ignore:
             yield name
         run.clear()
 
-    for i, token in enumerate(tokens):
-        word = token.group()
+    for i, word in enumerate(words):
         if covered[i] or not word[0].isalnum():
             if run:
+                yield from flush()
+            continue
+        if word.islower():  # most words: neither a name nor an acronym
+            if run and word in _CONNECTORS:
+                run.append(i)
+            elif run:
                 yield from flush()
             continue
         if _is_acronym(word):

@@ -527,6 +527,9 @@ def _acts(text: str, ctx: str) -> list[Citation]:
     return out
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def citations(text: str, ctx: str) -> list[Citation]:
     """Everything ``text`` cites, resolved in context ``ctx``: full symbols first, then
     short references, then resolutions and other acts.
@@ -537,7 +540,7 @@ def citations(text: str, ctx: str) -> list[Citation]:
     ...                                       "UNEP/CMS/COP11")]
     [('resolution', '10.21'), ('document', 'UNEP/AEWA/Resolution 7.1')]
     """
-    if not any(c.isdigit() for c in text):
+    if _DIGIT.search(text) is None:  # every citation has a number
         return []
     full = find_symbols(text)
     out = [_cite_symbol(m, ctx) for m in full]
