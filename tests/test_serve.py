@@ -46,11 +46,12 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, URITooLong
 from test_hostile import LONG, PAYLOADS, hostile_report
 
 import cmsgraph
-from cmsgraph._serve_pages import esc
-from cmsgraph._serve_worker import PoolBusy, QueryTimeout, WorkerPool
+from cmsgraph._serve.pages import esc
+from cmsgraph._serve.pool import PoolBusy, QueryTimeout, WorkerPool
 from cmsgraph._sparql_scan import scan_query
 from cmsgraph.namespaces import CMSG, RDF
-from cmsgraph.server import Server, make_server, negotiate
+from cmsgraph.formats import negotiate
+from cmsgraph.server import Server, make_server
 from cmsgraph.sparql import named_queries
 from cmsgraph.store import open_current
 

@@ -22,16 +22,10 @@ from urllib.parse import unquote, urlencode
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple
 
-from . import namespaces as ns
-from ._serve_worker import (
-    GRAPH_FORMATS,
-    TEXT,
-    Reply,
-    facts,
-    graph_bytes,
-    known,
-    labeller,
-)
+from .. import namespaces as ns
+from ..exporter import graph_bytes
+from ..formats import by_key, formats
+from .facts import Facts, facts, known, labeller
 
 __all__ = [
     "CSP",
@@ -46,17 +40,15 @@ __all__ = [
 ]
 
 HTML = "text/html; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+Reply = tuple[int, str, bytes]  # status, content type, body
 #: No script, no plugin, no remote anything; inline styles only.
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-FORMAT_NAMES = {
-    "turtle": "Turtle",
-    "jsonld": "JSON-LD",
-    "ntriples": "N-Triples",
-    "rdfxml": "RDF/XML",
-}
+#: The RDF formats a resource page is also offered in: key -> label.
+FORMAT_NAMES = {f.key: f.label for f in formats(use="pages")}
 _RDF_TYPE = ns.RDF + "type"
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fff}
@@ -239,7 +231,7 @@ def describe_page(store: Store, request: dict[str, Any]) -> Reply:
         shown = request["iris"][0] if request["iris"] else ""
         return 404, TEXT, f"nothing is known about <{shown}> in this dataset\n".encode()
     key = request["format"]
-    if key in GRAPH_FORMATS:
+    if key in FORMAT_NAMES:
         triples = found.outgoing + found.incoming
         if not triples and found.graph_size is not None:
             if found.graph_size > limit:
@@ -252,18 +244,16 @@ def describe_page(store: Store, request: dict[str, Any]) -> Reply:
                     ).encode(),
                 )
             triples = [q.triple for q in store.quads_for_pattern(None, None, None, found.node)]
-        return 200, GRAPH_FORMATS[key][0], graph_bytes(triples, key)
+        return 200, by_key(key).content_type, graph_bytes(triples, key)
     return 200, HTML, _resource_html(store, site, found)
 
 
-def _resource_html(store: Store, site: Site, f: Any) -> bytes:
+def _resource_html(store: Store, site: Site, f: Facts) -> bytes:
     terms = _Terms(store, site)
     iri = f.node.value
     title = terms.label(f.node) or compact(iri)
     page = site.page(iri)
-    alternates = [
-        (GRAPH_FORMATS[k][0].split(";")[0], site.with_format(page, k)) for k in FORMAT_NAMES
-    ]
+    alternates = [(by_key(k).media_type, site.with_format(page, k)) for k in FORMAT_NAMES]
     types = [t.object for t in f.outgoing if t.predicate.value == _RDF_TYPE]
     parts = [f"<h1><bdi>{esc(title)}</bdi></h1>", f'<p class="iri">{esc(iri)}</p>']
     if types:
