@@ -54,6 +54,7 @@ __all__ = [
     "graph_bytes",
     "jsonld_context",
     "jsonld_document",
+    "ontology_triples",
     "ordered",
     "serialize",
     "used_prefixes",
@@ -296,12 +297,16 @@ def _file_mode(path: Path) -> int:
     return 0o666 & ~umask
 
 
+def ontology_triples(store: Store) -> list[Triple]:
+    """The triples of the store's ontology graph (read by the export and the server)."""
+    graph = NamedNode(ns.ONTOLOGY)
+    return [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
+
+
 def _ontology_html(store: Store) -> bytes:
     from .ontodoc import ontology_html
 
-    graph = NamedNode(ns.ONTOLOGY)
-    triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
-    return ontology_html(triples).encode("utf-8")
+    return ontology_html(ontology_triples(store)).encode("utf-8")
 
 
 # -- JSON-LD ----------------------------------------------------------------------------

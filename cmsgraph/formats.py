@@ -64,6 +64,7 @@ class Format:
     suffixes: tuple[str, ...] = ()  # other file extensions that mean it
     oxigraph: str | None = None  # the pyoxigraph RdfFormat / QueryResultsFormat member
     w3c: str | None = None  # its IRI in http://www.w3.org/ns/formats/
+    eu_file_type: str | None = None  # its code in the EU "file type" authority table
     charset: bool = True  # text: sent with "; charset=utf-8"
     binary: bool = False  # written as bytes that are not text (a workbook)
 
@@ -131,28 +132,33 @@ FORMATS: tuple[Format, ...] = (
            "https://www.w3.org/TR/rdf12-turtle/", _uses("server", "export", "pages"),
            order=GROUPED, names=("ttl", "n3"),
            accepts=("application/x-turtle", "application/turtle", "text/n3"),
-           oxigraph="TURTLE", w3c="http://www.w3.org/ns/formats/Turtle"),
+           eu_file_type="RDF_TURTLE", oxigraph="TURTLE",
+           w3c="http://www.w3.org/ns/formats/Turtle"),
     Format("ntriples", "N-Triples", "graph", "application/n-triples", ".nt",
            "https://www.w3.org/TR/rdf12-n-triples/", _uses("server", "export", "pages"),
            order=SORTED_LINES, names=("nt", "n-triples"), accepts=("text/plain",),
-           oxigraph="N_TRIPLES", w3c="http://www.w3.org/ns/formats/N-Triples", charset=False),
+           eu_file_type="RDF_N_TRIPLES", oxigraph="N_TRIPLES",
+           w3c="http://www.w3.org/ns/formats/N-Triples", charset=False),
     Format("nquads", "N-Quads", "dataset", "application/n-quads", ".nq",
            "https://www.w3.org/TR/rdf12-n-quads/", _uses("export"),
            order=SORTED_LINES, names=("nq", "n-quads"),
-           oxigraph="N_QUADS", w3c="http://www.w3.org/ns/formats/N-Quads", charset=False),
+           eu_file_type="RDF_N_QUADS", oxigraph="N_QUADS",
+           w3c="http://www.w3.org/ns/formats/N-Quads", charset=False),
     Format("trig", "TriG", "dataset", "application/trig", ".trig",
            "https://www.w3.org/TR/rdf12-trig/", _uses("export"),
-           order=GROUPED_BY_GRAPH, oxigraph="TRIG",
+           order=GROUPED_BY_GRAPH, eu_file_type="RDF_TRIG", oxigraph="TRIG",
            w3c="http://www.w3.org/ns/formats/TriG", charset=False),
     Format("jsonld", "JSON-LD", "graph", "application/ld+json", ".jsonld",
            "https://www.w3.org/TR/json-ld11/", _uses("server", "export", "pages"),
            order=NODES_BY_ID, names=("json-ld", "json"),
            accepts=("application/x-json+ld", "application/json"),
-           oxigraph="JSON_LD", w3c="http://www.w3.org/ns/formats/JSON-LD", charset=False),
+           eu_file_type="JSON_LD", oxigraph="JSON_LD",
+           w3c="http://www.w3.org/ns/formats/JSON-LD", charset=False),
     Format("rdfxml", "RDF/XML", "graph", "application/rdf+xml", ".rdf",
            "https://www.w3.org/TR/rdf12-xml/", _uses("server", "export", "pages"),
            order=GROUPED, names=("rdf", "xml"), suffixes=(".owl", ".xml"),
-           oxigraph="RDF_XML", w3c="http://www.w3.org/ns/formats/RDF_XML", charset=False),
+           eu_file_type="RDF_XML", oxigraph="RDF_XML",
+           w3c="http://www.w3.org/ns/formats/RDF_XML", charset=False),
 )  # fmt: skip
 
 _BY_KEY = {f.key: f for f in FORMATS}

@@ -49,8 +49,8 @@ import cmsgraph
 from cmsgraph._serve.pages import esc
 from cmsgraph._serve.pool import PoolBusy, QueryTimeout, WorkerPool
 from cmsgraph._sparql_scan import scan_query
-from cmsgraph.namespaces import CMSG, RDF
 from cmsgraph.formats import negotiate
+from cmsgraph.namespaces import CMSG, RDF
 from cmsgraph.server import Server, make_server
 from cmsgraph.sparql import named_queries
 from cmsgraph.store import open_current

@@ -14,9 +14,12 @@ IRI gives HTML to browsers and RDF to RDF clients.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from html import escape
+from importlib.resources import files
 from typing import Any
 from urllib.parse import unquote, urlencode
 
@@ -29,17 +32,21 @@ from .facts import Facts, facts, known, labeller
 
 __all__ = [
     "CSP",
+    "EDITOR_CSP",
     "HTML",
     "Site",
     "describe_page",
+    "editor_page",
     "esc",
     "home_page",
+    "json_block",
     "query_page",
     "results_table",
     "unsafe_path",
 ]
 
 HTML = "text/html; charset=utf-8"
+JSON_LD = "application/ld+json"
 TEXT = "text/plain; charset=utf-8"
 Reply = tuple[int, str, bytes]  # status, content type, body
 #: No script, no plugin, no remote anything; inline styles only.
@@ -47,21 +54,52 @@ CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
+#: The SPARQL editor: scripts, styles, fonts, images and requests from this server only
+#: (no inline script or style; ``data:`` images are YASGUI's icons).
+EDITOR_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+#: The files the server serves under ``/assets/``: URL name -> (package file, media type).
+#: A fixed list: the server reads no other file on a client's behalf.
+ASSETS: dict[str, tuple[str, str]] = {
+    "yasgui/yasgui.min.js": ("yasgui/yasgui.min.js", "text/javascript; charset=utf-8"),
+    "yasgui/yasgui.min.css": ("yasgui/yasgui.min.css", "text/css; charset=utf-8"),
+    "yasgui/LICENSE": ("yasgui/LICENSE", "text/plain; charset=utf-8"),
+    "editor.js": ("editor.js", "text/javascript; charset=utf-8"),
+    "serve.css": ("serve.css", "text/css; charset=utf-8"),
+}
 #: The RDF formats a resource page is also offered in: key -> label.
 FORMAT_NAMES = {f.key: f.label for f in formats(use="pages")}
 _RDF_TYPE = ns.RDF + "type"
-_STYLE = """
-body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fff}
-header{background:#123;padding:.5em 1em}header a{color:#fff;margin-right:1.2em}
-main{max-width:70em;margin:0 auto;padding:1em}
-h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.15em;margin-top:1.6em}
-code,.iri{font-family:ui-monospace,monospace;font-size:.92em}
-.iri{color:#555;overflow-wrap:anywhere}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;
-padding:.3em .5em;border-bottom:1px solid #ddd}th{background:#f4f6f8}
-td{overflow-wrap:anywhere;white-space:pre-wrap}td ul{margin:0;padding-left:1.1em}
-small{color:#666}.note{color:#666}textarea{width:100%;font-family:monospace}
-"""
+
+
+@cache
+def asset(name: str) -> tuple[bytes, str]:
+    """The bytes and media type of a file of :data:`ASSETS` (read once).
+
+    :raises KeyError: not one of them.
+    """
+    file, media = ASSETS[name]
+    return (files("cmsgraph") / "assets" / file).read_bytes(), media
+
+
+def _style() -> str:
+    return asset("serve.css")[0].decode("utf-8")
+
+
+def json_block(element_id: str, value: object, kind: str = "application/json") -> str:
+    """``value`` as a ``<script type=kind>`` data block: JSON with ``<``, ``>`` and ``&``
+    escaped, so no text in it can close the element; a browser never runs it."""
+    text = (
+        json.dumps(value, ensure_ascii=False, sort_keys=True)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    ident = f' id="{esc(element_id)}"' if element_id else ""
+    return f'<script type="{esc(kind)}"{ident}>{text}</script>'
 
 
 def unsafe_path(path: str) -> bool:
@@ -143,7 +181,20 @@ def compact(iri: str) -> str:
     return iri
 
 
-def _document(title: str, body: str, *, alternates: Sequence[tuple[str, str]] = ()) -> bytes:
+_NAV = (
+    '<header><a href="/">cmsgraph</a><a href="/sparql">SPARQL editor</a>'
+    '<a href="/ontology">vocabulary</a><a href="/.well-known/void">dataset description</a>'
+    "</header>"
+)
+
+
+def _document(
+    title: str,
+    body: str,
+    *,
+    alternates: Sequence[tuple[str, str]] = (),
+    head: str = "",
+) -> bytes:
     links = "".join(
         f'<link rel="alternate" type="{esc(media)}" href="{esc(href)}">'
         for media, href in alternates
@@ -151,10 +202,8 @@ def _document(title: str, body: str, *, alternates: Sequence[tuple[str, str]] = 
     page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{esc(title)}</title>{links}<style>{_STYLE}</style></head><body>"
-        '<header><a href="/">cmsgraph</a><a href="/sparql">SPARQL endpoint</a>'
-        '<a href="/.well-known/void">dataset description</a></header>'
-        f"<main>{body}</main></body></html>\n"
+        f"<title>{esc(title)}</title>{links}<style>{_style()}</style>{head}</head><body>"
+        f"{_NAV}<main>{body}</main></body></html>\n"
     )
     return page.encode("utf-8")
 
@@ -350,8 +399,10 @@ def home_page(
     queries: Sequence[tuple[str, str, str]],
     *,
     limits: dict[str, object],
+    description: dict[str, Any] | None = None,
 ) -> bytes:
-    """The server's front page: what is served, the query form, the named queries."""
+    """The server's front page: what is served, the query form, the named queries, and
+    ``description`` (a schema.org Dataset) as a JSON-LD block for search engines."""
     iris = ns.Iris(site.base)
     counts = manifest.get("counts") or {}
     sources = manifest.get("sources") or []
@@ -372,7 +423,8 @@ def home_page(
         + (f": {esc(triples)} triples" if triples else "")
         + f" under <code>{esc(site.base)}</code>.</p>"
         + (f"<h2>Source documents</h2><ul>{docs}</ul>" if docs else "")
-        + '<h2>Look up an IRI</h2><form action="/resource" method="get">'
+        + '<p><a href="/sparql">Open the SPARQL editor</a>: the named queries below are its '
+        "tabs.</p>" + '<h2>Look up an IRI</h2><form action="/resource" method="get">'
         f'<input name="iri" size="70" value="{esc(site.base)}"> <button>Show</button></form>'
         + _form_html(limits)
         + (
@@ -382,16 +434,19 @@ def home_page(
             else ""
         )
     )
-    return _document("cmsgraph", body)
+    head = json_block("", description, JSON_LD) if description else ""
+    return _document("cmsgraph", body, head=head)
 
 
 def _form_html(limits: dict[str, object]) -> str:
     example = "SELECT ?s ?label WHERE {\n  ?s a cmsg:Instrument ; rdfs:label ?label .\n}\nLIMIT 20"
+    choices = [("html", "HTML table")] + [
+        (f.key, f.label) for f in formats(kind="results", use="server") if f.key != "html"
+    ]
     options = "".join(
-        f'<option value="{k}">{label}</option>'
-        for k, label in [("html", "HTML table"), ("json", "SPARQL JSON"), ("xml", "SPARQL XML"),
-                         ("csv", "CSV"), ("tsv", "TSV"), ("turtle", "Turtle (CONSTRUCT)")]
-    )  # fmt: skip
+        f'<option value="{esc(k)}">{esc(label)}</option>'
+        for k, label in [*choices, ("turtle", "Turtle (CONSTRUCT)")]
+    )
     prefixes = ", ".join(sorted(ns.PREFIXES))
     rules = ", ".join(f"{esc(k)} {esc(v)}" for k, v in limits.items())
     return (
@@ -405,5 +460,51 @@ def _form_html(limits: dict[str, object]) -> str:
 
 
 def query_page(limits: dict[str, object]) -> bytes:
-    """``GET /sparql`` without a query, from a browser: the form."""
+    """The plain query form (no script)."""
     return _document("SPARQL — cmsgraph", _form_html(limits))
+
+
+#: The query a new tab of the editor starts with (the prefixes are added by the page).
+EXAMPLE_QUERY = """SELECT ?instrument ?label WHERE {
+  ?instrument a cmsg:Instrument ;
+              rdfs:label ?label .
+}
+ORDER BY ?label
+LIMIT 20"""
+
+
+def editor_page(
+    site: Site, queries: Sequence[tuple[str, str, str]], *, limits: dict[str, object]
+) -> bytes:
+    """``GET /sparql`` from a browser: the SPARQL editor (YASGUI, files under
+    ``/assets/``), set up by ``assets/editor.js`` from a JSON block: this endpoint,
+    the named queries (one tab each), the prefixes of :mod:`cmsgraph.namespaces`. Sent
+    with :data:`EDITOR_CSP`. Without script, the plain form."""
+    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(ns.PREFIXES.items()))
+    config = {
+        "dataset": site.base,
+        "endpoint": "/sparql",
+        "example": prologue + "\n" + EXAMPLE_QUERY,
+        "prefixes": dict(sorted(ns.PREFIXES.items())),
+        "queries": [
+            {"name": name, "question": question, "text": text} for name, question, text in queries
+        ],
+    }
+    rules = ", ".join(f"{esc(k)} {esc(v)}" for k, v in limits.items())
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        "<title>SPARQL editor — cmsgraph</title>"
+        '<link rel="stylesheet" href="/assets/yasgui/yasgui.min.css">'
+        '<link rel="stylesheet" href="/assets/serve.css"></head><body>'
+        f'{_NAV}<main class="editor"><p id="question" class="note"></p>'
+        '<div id="yasgui"></div>'
+        f"<noscript>{_form_html(limits)}</noscript>"
+        f'<p class="note">Endpoint <code>/sparql</code> (SPARQL 1.1 Protocol), read-only; '
+        f"the default graph is the union of all graphs. Ctrl+Enter runs the query. Limits: "
+        f'{rules}. Editor: <a href="/assets/yasgui/LICENSE">YASGUI</a> (MIT).</p></main>'
+        + json_block("cmsgraph-editor", config)
+        + '<script src="/assets/yasgui/yasgui.min.js"></script>'
+        '<script src="/assets/editor.js"></script></body></html>\n'
+    )
+    return page.encode("utf-8")

@@ -41,7 +41,17 @@ from ..errors import StoreError
 from ..exporter import graph_bytes
 from ..formats import by_key, formats, name_lookup, negotiate, offers
 from ..store import StoreVersion, open_current
-from .pages import CSP, HTML, TEXT, Site, home_page, query_page, unsafe_path
+from .pages import (
+    CSP,
+    EDITOR_CSP,
+    HTML,
+    TEXT,
+    Site,
+    asset,
+    editor_page,
+    home_page,
+    unsafe_path,
+)
 from .pool import PoolBusy, QueryTimeout, WorkerFailed, WorkerPool
 
 __all__ = ["App", "HTTPServer", "Handler", "Settings"]
@@ -61,6 +71,7 @@ PAGE_OFFERS = [("text/html", "html"), ("application/xhtml+xml", "html"), *offers
 #: ?format= / ?output= / ?results= values (SPARQLWrapper sends all three) -> format key.
 RESULT_NAMES = name_lookup(RESULTS)
 GRAPH_NAMES = name_lookup(GRAPHS)
+PAGE_NAMES = name_lookup(PAGES)
 
 
 # -- responses -----------------------------------------------------------------------
@@ -72,6 +83,7 @@ class Response:
     body: bytes
     content_type: str = TEXT
     headers: dict[str, str] = field(default_factory=dict)
+    csp: str = CSP  # the Content-Security-Policy of an HTML response
 
 
 def _text(status: int, message: str, **headers: str) -> Response:
@@ -96,6 +108,7 @@ class Dataset:
     version: StoreVersion
     site: Site
     prefixes: tuple[str, ...]  # local path prefixes mapped onto the base, canonical first
+    ontology_paths: frozenset[str]  # /ontology, and the path of the vocabulary's IRI
 
 
 @dataclass
@@ -134,7 +147,9 @@ class App:
             # segments are gone: accept each trailing part of the base's path too.
             segments = prefix.strip("/").split("/")
             prefixes += ["/" + "/".join(segments[i:]) + "/" for i in range(1, len(segments))]
-        return Dataset(version, Site(base, prefix), tuple(prefixes))
+        ontology = urlsplit(ns.ONTOLOGY).path.strip("/").split("/")  # cmsgraph/ontology
+        ontology_paths = {"/" + "/".join(ontology[i:]) for i in range(len(ontology))}
+        return Dataset(version, Site(base, prefix), tuple(prefixes), frozenset(ontology_paths))
 
     def dataset(self) -> Dataset:
         """The version ``current`` points to now (a rebuild is picked up on the fly)."""
@@ -166,6 +181,12 @@ class App:
                 )
                 self._void = (str(dataset.version.path), triples)
             return self._void[1]
+
+    def schema_dataset(self, dataset: Dataset) -> dict[str, Any]:
+        """The description as a schema.org Dataset, for the home page."""
+        from ..describe import schema_org_dataset
+
+        return schema_org_dataset(self.void(dataset))
 
     def limits(self) -> dict[str, object]:
         s = self.settings
@@ -270,6 +291,14 @@ class Handler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._handle("PATCH")
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (WebDAV's ``MKCOL``, ``PROPPATCH``, ``COPY``, ``MOVE``,
+        ``LOCK`` ..., ``TRACE``, ``CONNECT`` or a made-up one): refused with 405 like
+        every other write, not ``http.server``'s 501."""
+        if name.startswith("do_") and name[3:].isupper():
+            return lambda: self._handle(name[3:])
+        raise AttributeError(name)
+
     def do_OPTIONS(self) -> None:
         """CORS preflight: any origin may query (the data is public and read-only)."""
         self._skip_body()
@@ -290,8 +319,8 @@ class Handler(BaseHTTPRequestHandler):
     # -- plumbing --
 
     def _handle(self, method: str) -> None:
-        if method != "POST":
-            self._skip_body()
+        if method != "POST" or urlsplit(self.path).path != "/sparql":
+            self._skip_body()  # only a query to /sparql is read
         try:
             response = self._route(method)
         except _Refused as refusal:
@@ -314,7 +343,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Access-Control-Allow-Origin", "*")
             self.send_header("X-Content-Type-Options", "nosniff")
             if response.content_type.startswith("text/html"):
-                self.send_header("Content-Security-Policy", CSP)
+                self.send_header("Content-Security-Policy", response.csp)
                 self.send_header("Referrer-Policy", "no-referrer")
             for name, value in response.headers.items():
                 self.send_header(name, value)
@@ -373,15 +402,26 @@ class Handler(BaseHTTPRequestHandler):
                 "(--max-query-bytes); send the query with POST",
             )
         params = _form(split.query)
+        if path != "/sparql" and method not in ("GET", "HEAD"):
+            raise _Refused(
+                405, "this server is read-only: nothing can be written here", Allow="GET, HEAD"
+            )
         dataset = app.dataset()
         if path == "/sparql":
             return self._sparql(method, params, dataset)
-        if method not in ("GET", "HEAD"):
-            raise _Refused(405, "this resource is read-only: use GET", Allow="GET, HEAD")
+        if path.startswith("/assets/"):
+            try:
+                body, media = asset(path.removeprefix("/assets/"))
+            except KeyError:
+                raise _Refused(404, f"no such file: {path[:200]}") from None
+            return Response(200, body, media, {"Cache-Control": "public, max-age=3600"})
         if path == "/":
+            description = app.schema_dataset(dataset)
             body = home_page(dataset.site, dataset.version.manifest, app.queries,
-                             limits=app.limits())  # fmt: skip
+                             limits=app.limits(), description=description)  # fmt: skip
             return Response(200, body, HTML)
+        if path in dataset.ontology_paths:
+            return self._ontology(params, dataset)
         if path == "/.well-known/void":
             key = self._graph_format(params, "turtle")
             triples = app.void(dataset)
@@ -415,16 +455,20 @@ class Handler(BaseHTTPRequestHandler):
                     return GRAPH_NAMES[value.lower()]
         return negotiate(self.headers.get("Accept"), GRAPH_OFFERS, default)
 
-    def _page(self, iris: list[str], params: dict[str, list[str]], ds: Dataset) -> Response:
-        """A linked-data page: HTML or RDF by ``?format=``, else by ``Accept``."""
+    def _page_format(self, params: dict[str, list[str]]) -> str:
+        """``html`` or an RDF format: by ``?format=``, else by ``Accept``."""
         requested = (params.get("format") or [""])[0].lower()
         if requested:
-            key = "html" if requested == "html" else GRAPH_NAMES.get(requested, "")
+            key = "html" if requested == "html" else PAGE_NAMES.get(requested, "")
             if not key:
-                names = "html, turtle, jsonld, ntriples, rdfxml"
+                names = ", ".join(["html", *(f.key for f in PAGES)])
                 raise _Refused(400, f"unknown format {requested[:40]!r}; one of {names}")
-        else:
-            key = negotiate(self.headers.get("Accept"), PAGE_OFFERS, "html")
+            return key
+        return negotiate(self.headers.get("Accept"), PAGE_OFFERS, "html")
+
+    def _page(self, iris: list[str], params: dict[str, list[str]], ds: Dataset) -> Response:
+        """A linked-data page: HTML or RDF by ``?format=``, else by ``Accept``."""
+        key = self._page_format(params)
         response = self.server.app.run(
             {
                 "op": "describe",
@@ -435,8 +479,21 @@ class Handler(BaseHTTPRequestHandler):
                 "site": ds.site.as_dict(),
             }
         )
-        response.headers["Vary"] = "Accept"
-        return response
+        return _negotiated(response, ds.site.page(iris[0]), key)
+
+    def _ontology(self, params: dict[str, list[str]], ds: Dataset) -> Response:
+        """The vocabulary (``/ontology``, and the path of its namespace): its
+        documentation for browsers — each term at ``#localName``, so a term's IRI
+        dereferences to its section — or its triples by ``Accept`` / ``?format=``."""
+        key = self._page_format(params)
+        response = self.server.app.run(
+            {
+                "op": "ontology",
+                "store": str(ds.version.oxigraph_path),
+                "format": key,
+            }
+        )
+        return _negotiated(response, "/ontology", key)
 
     # -- SPARQL 1.1 Protocol, https://www.w3.org/TR/sparql11-protocol/ --
 
@@ -525,7 +582,8 @@ class Handler(BaseHTTPRequestHandler):
         choices = [("text/html", "html"), *GRAPH_OFFERS]
         key = negotiate(self.headers.get("Accept"), choices, "html")
         if key == "html":
-            return Response(200, query_page(app.limits()), HTML)
+            page = editor_page(ds.site, app.queries, limits=app.limits())
+            return Response(200, page, HTML, csp=EDITOR_CSP)
         endpoint = NamedNode(app.settings.public_url + "sparql")
 
         def sd(local: str) -> NamedNode:
@@ -545,6 +603,23 @@ class Handler(BaseHTTPRequestHandler):
             if fmt.w3c:
                 triples.append(Triple(endpoint, sd("resultFormat"), NamedNode(fmt.w3c)))
         return Response(200, graph_bytes(triples, key), by_key(key).content_type)
+
+
+def _negotiated(response: Response, page: str, key: str) -> Response:
+    """The headers of a negotiated resource (`Cool URIs for the Semantic Web §4.3
+    <https://www.w3.org/TR/cooluris/#conneg>`_): ``Vary: Accept``, ``Content-Location``
+    naming the representation sent, and a ``Link`` (RFC 8288) to each other one."""
+    response.headers["Vary"] = "Accept"
+    if response.status != 200:
+        return response
+    response.headers["Content-Location"] = Site.with_format(page, key)
+    others = [("html", "text/html")] + [(f.key, f.media_type) for f in PAGES]
+    response.headers["Link"] = ", ".join(
+        f'<{Site.with_format(page, other)}>; rel="alternate"; type="{media}"'
+        for other, media in others
+        if other != key
+    )
+    return response
 
 
 def _form(text: str) -> dict[str, list[str]]:

@@ -22,7 +22,7 @@ from typing import Any
 from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
 
 from .. import namespaces as ns
-from ..exporter import graph_bytes
+from ..exporter import graph_bytes, ontology_triples
 from ..formats import by_key
 from ..results import ResultTable, serialize_results
 from .pages import HTML, TEXT, Site, describe_page, results_table
@@ -106,7 +106,21 @@ def handle(state: _State, request: dict[str, Any]) -> Reply:
         return run_sparql(store, request)
     if request["op"] == "describe":
         return describe_page(store, request)
+    if request["op"] == "ontology":
+        return ontology(store, request["format"])
     return 400, TEXT, b"unknown operation\n"
+
+
+def ontology(store: Store, key: str) -> Reply:
+    """The ontology's graph: its documentation (``html``), else its triples."""
+    triples = ontology_triples(store)
+    if not triples:
+        return 404, TEXT, b"this store holds no ontology graph\n"
+    if key == "html":
+        from ..ontodoc import ontology_html
+
+        return 200, HTML, ontology_html(triples).encode("utf-8")
+    return 200, by_key(key).content_type, graph_bytes(triples, key)
 
 
 # -- SPARQL 1.1 Protocol: the query, run and written -------------------------------
