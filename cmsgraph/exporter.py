@@ -419,6 +419,7 @@ def jsonld_document(triples: Iterable[Triple]) -> bytes:
             items = sorted(values[key], key=_json_sort_key)
             node[key] = items[0] if len(items) == 1 else items
         nodes.append(node)
+    nodes.sort(key=lambda n: n["id"])  # by the id as written (compact IRIs included)
     document = {"@context": context, "@graph": nodes}
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 

@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 HTML = "text/html; charset=utf-8"
-JSON_LD = "application/ld+json"
+JSON_LD = by_key("jsonld").media_type
 TEXT = "text/plain; charset=utf-8"
 Reply = tuple[int, str, bytes]  # status, content type, body
 #: No script, no plugin, no remote anything; inline styles only.
