@@ -43,7 +43,7 @@ from urllib.parse import quote, urlsplit
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, serialize
 
 from . import namespaces as ns
-from .formats import for_suffix, formats
+from .formats import by_key, for_suffix, formats
 from .store import StoreVersion
 
 __all__ = [
@@ -515,9 +515,7 @@ def _access(
             Triple(service, _n(ns.DCT, "license"), NamedNode(license)),
             Triple(dataset, _n(ns.DCAT, "distribution"), dist),
             Triple(dist, _n(ns.DCAT, "accessService"), service),
-            *_distribution(
-                dist, url, "application/sparql-results+json", None, license, "SPARQL endpoint"
-            ),
+            *_distribution(dist, url, by_key("json").media_type, None, license, "SPARQL endpoint"),
         ]
     return out
 

@@ -67,7 +67,7 @@ PAGES = formats(use="pages")
 #: Content negotiation: (media type, format key), the server's preference first.
 RESULT_OFFERS = offers(RESULTS)
 GRAPH_OFFERS = offers(GRAPHS)
-PAGE_OFFERS = [("text/html", "html"), ("application/xhtml+xml", "html"), *offers(PAGES)]
+PAGE_OFFERS = [*offers([by_key("html")]), *offers(PAGES)]
 #: ?format= / ?output= / ?results= values (SPARQLWrapper sends all three) -> format key.
 RESULT_NAMES = name_lookup(RESULTS)
 GRAPH_NAMES = name_lookup(GRAPHS)
