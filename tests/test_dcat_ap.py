@@ -61,8 +61,8 @@ def test_the_export_s_catalogue_passes_dcat_ap_3(exported):
 
 def test_the_servers_description_passes_dcat_ap_3(built_store):
     with make_server(built_store, port=0, workers=2).start() as server:
-        with urllib.request.urlopen(server.url + ".well-known/void") as response:
-            graph = rdflib.Graph().parse(data=response.read(), format="turtle")
+        url = server.url + ".well-known/void"
+        graph = rdflib.Graph().parse(data=urllib.request.urlopen(url).read(), format="turtle")
     assert problems(graph) == []
     assert (None, DCAT.endpointURL, rdflib.URIRef(server.endpoint)) in graph
 
