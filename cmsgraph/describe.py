@@ -40,7 +40,16 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, serialize
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    Triple,
+    serialize,
+)
 
 from . import namespaces as ns
 from .formats import by_key, for_suffix, formats
@@ -140,35 +149,32 @@ class Coverage:
     places: tuple[str, ...]  # IRIs of the meetings' places, sorted
 
 
+_COVERAGE = f"""PREFIX cmsg: <{ns.CMSG}> PREFIX dct: <{ns.DCT}> PREFIX schema: <{ns.SCHEMA}>
+"""
+
+
 def coverage(store: Store) -> Coverage:
     """The dates, periods and meeting places of the store's documents (a reader of the
     local store, kept apart so the store's layout can change under it)."""
-    dates = store.query(
-        "SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE { ?doc a <"
-        + ns.CMSG
-        + "ActivityReport> ; <"
-        + ns.DCT
-        + "date> ?d }",
-        use_default_graph_as_union=True,
+
+    def select(query: str) -> list[Any]:
+        result = store.query(_COVERAGE + query, use_default_graph_as_union=True)
+        assert isinstance(result, QuerySolutions)
+        return list(result)
+
+    (row,) = select(
+        "SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) "
+        "WHERE { ?doc a cmsg:ActivityReport ; dct:date ?d }"
     )
-    (row,) = list(dates)  # type: ignore[arg-type]
-    periods = store.query(
-        "SELECT DISTINCT ?s ?e WHERE { ?p a <"
-        + ns.CMSG
-        + "Period> ; <"
-        + ns.CMSG
-        + "startYear> ?s ; <"
-        + ns.CMSG
-        + "endYear> ?e }",
-        use_default_graph_as_union=True,
+    periods = select(
+        "SELECT DISTINCT ?s ?e WHERE { ?p a cmsg:Period ; cmsg:startYear ?s ; cmsg:endYear ?e }"
     )
-    places = store.query(
-        "SELECT DISTINCT ?place WHERE { ?doc <" + ns.CMSG + "forMeeting> ?m . "
-        "?m <" + ns.SCHEMA + "location>|<" + ns.DCT + "spatial> ?place FILTER(isIRI(?place)) }",
-        use_default_graph_as_union=True,
+    places = select(
+        "SELECT DISTINCT ?place WHERE { ?doc cmsg:forMeeting ?m . "
+        "?m schema:location|dct:spatial ?place FILTER(isIRI(?place)) }"
     )
     spans = set()
-    for p in periods:  # type: ignore[attr-defined]
+    for p in periods:
         try:
             spans.add((int(p["s"].value[:4]), int(p["e"].value[:4])))
         except ValueError:
@@ -177,7 +183,7 @@ def coverage(store: Store) -> Coverage:
         row["first"].value[:10] if row["first"] is not None else None,
         row["last"].value[:10] if row["last"] is not None else None,
         tuple(sorted(spans)),
-        tuple(sorted(r["place"].value for r in places)),  # type: ignore[attr-defined]
+        tuple(sorted(r["place"].value for r in places)),
     )
 
 
@@ -230,11 +236,11 @@ def void_description(
     out += _dcat_ap(dataset, found, license, homepage if contact is None else contact)
     out += _access(dataset, dumps, sparql_endpoint, license)
     out += _structure(dataset, base, union)
-    order = {catalog: 0, dataset: 1}
+    order = {str(catalog): 0, str(dataset): 1}
     return sorted(
         set(out),
         key=lambda t: (
-            order.get(t.subject, 2),  # type: ignore[call-overload]
+            order.get(str(t.subject), 2),
             str(t.subject),
             t.predicate != _RDF_TYPE,
             str(t.predicate),
@@ -567,12 +573,10 @@ def schema_org_dataset(triples: Iterable[Triple]) -> dict[str, Any]:
         out["datePublished"] = issued
     if modified := text(d, ns.DCT, "modified"):
         out["dateModified"] = modified
-    spans = [
-        (text(p.value, ns.DCAT, "startDate"), text(p.value, ns.DCAT, "endDate"))
-        for p in get(d, ns.DCT, "temporal")
-    ]
-    if spans:
-        out["temporalCoverage"] = f"{min(s for s, _ in spans)}/{max(e for _, e in spans)}"
+    starts = [text(p.value, ns.DCAT, "startDate") or "" for p in get(d, ns.DCT, "temporal")]
+    ends = [text(p.value, ns.DCAT, "endDate") or "" for p in get(d, ns.DCT, "temporal")]
+    if starts:
+        out["temporalCoverage"] = f"{min(starts)}/{max(ends)}"
     places = [
         {"@type": "Place", "@id": p.value, "name": text(p.value, ns.SKOS, "prefLabel") or p.value}
         for p in get(d, ns.DCT, "spatial")
