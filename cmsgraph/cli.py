@@ -143,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     # -- export (issue 5): subparser registration goes here --
     p = sub.add_parser(
         "export",
-        help="write the graph as an RDF file, with its VoID/DCAT description and ontology docs",
+        help="write the graph as an RDF file, with its VoID / DCAT-AP description and docs",
     )
     p.add_argument(
         "--format",
@@ -175,6 +175,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sparql-endpoint", type=_iri, metavar="URL", help="an endpoint serving the same data"
+    )
+    p.add_argument("--publisher-name", metavar="NAME", help="the publisher's name")
+    p.add_argument(
+        "--homepage",
+        type=_iri,
+        metavar="URL",
+        help="the catalogue's home page (default: the endpoint's server, else the publisher)",
+    )
+    p.add_argument(
+        "--contact",
+        type=_iri,
+        metavar="URL",
+        help="mailto: or web address of the dataset's contact point (default: the home page)",
     )
     p.set_defaults(run=_export)
 
@@ -443,6 +456,9 @@ def _export(args: argparse.Namespace) -> int:
         publisher=args.publisher,
         dump_url=args.dump_url,
         sparql_endpoint=args.sparql_endpoint,
+        publisher_name=args.publisher_name,
+        homepage=args.homepage,
+        contact=args.contact,
     )
     if result.path is not None:
         unit = "quads" if result.format in ("nquads", "trig") else "triples"

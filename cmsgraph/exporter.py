@@ -91,6 +91,9 @@ def export(
     publisher: str | None = None,
     dump_url: str | None = None,
     sparql_endpoint: str | None = None,
+    publisher_name: str | None = None,
+    homepage: str | None = None,
+    contact: str | None = None,
 ) -> ExportResult:
     """Write the store in ``fmt``; beside a file, its description and ontology docs.
 
@@ -109,6 +112,9 @@ def export(
     :param dump_url: the URL the file will be published at; by default the
         description points at the file by its name, relative to the description.
     :param sparql_endpoint: a SPARQL endpoint serving the same data, for the description.
+    :param publisher_name: the publisher's name (DCAT-AP: mandatory for an agent).
+    :param homepage: the catalogue's home page; ``contact``: a ``mailto:`` or web address
+        for the dataset's contact point (see :func:`~cmsgraph.describe.void_description`).
     :raises ValueError: if ``fmt`` is not a known format.
     :raises StoreError: if there is no store.
     :raises CmsGraphError: if the output cannot be written (the target is untouched).
@@ -141,6 +147,9 @@ def export(
         sparql_endpoint=sparql_endpoint,
         license=license or DEFAULT_LICENSE,
         publisher=publisher or DEFAULT_PUBLISHER,
+        publisher_name=publisher_name,
+        homepage=homepage,
+        contact=contact,
     )
     description_path = path.with_name(path.name + DESCRIPTION_SUFFIX)
     data = description_turtle(description, relative_to=folder)
