@@ -262,7 +262,9 @@ def used_prefixes(triples: Iterable[Triple]) -> dict[str, str]:
     }
 
 
-def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+def atomic_write(
+    path: Path, write: Callable[[IO[bytes]], object], *, what: str = "the export"
+) -> None:
     """Call ``write`` on a temporary file beside ``path``, fsync it, rename it to ``path``.
 
     The target is either its previous content or the complete new one, whatever
@@ -277,7 +279,7 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
         )
     except OSError as exc:
         raise CmsGraphError(
-            f"{path}: cannot write the export: {exc.strerror or exc}",
+            f"{path}: cannot write {what}: {exc.strerror or exc}",
             hint="check that the folder exists and is writable",
         ) from None
     temp = Path(handle.name)
@@ -293,7 +295,7 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
         if isinstance(exc, OSError):
-            raise CmsGraphError(f"{path}: cannot write the export: {exc.strerror or exc}") from None
+            raise CmsGraphError(f"{path}: cannot write {what}: {exc.strerror or exc}") from None
         raise
 
 

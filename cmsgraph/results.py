@@ -289,7 +289,7 @@ def write_results(
     if isinstance(out, str | PurePath):
         from .exporter import atomic_write
 
-        atomic_write(Path(out), lambda f: f.write(data))
+        atomic_write(Path(out), lambda f: f.write(data), what="the results")
     else:
         out.write(data)
     return key
