@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_viz_browser import CHROMIUM, CHROMIUM_ARGS
 
 import cmsgraph
 from cmsgraph._serve.pages import EDITOR_CSP, YASGUI_STYLE_HASH
@@ -28,16 +29,6 @@ from cmsgraph.sparql import named_queries
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "editor"
 WATCH = """
 window.__cspViolations = [];
@@ -67,7 +58,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright  # a missing browser fails, never skips
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:

@@ -333,24 +333,10 @@ def _resource_html(store: Store, site: Site, f: Facts) -> bytes:
         (t.predicate, t.object) for t in f.outgoing if t.predicate.value != _RDF_TYPE
     )
     if properties:
-        rows = []
-        for predicate, values in _sorted_groups(properties, terms):
-            items = "".join(f"<li>{terms.html(v)}</li>" for v in _sorted_terms(values, terms))
-            rows.append(f"<tr><th>{terms.html(predicate)}</th><td><ul>{items}</ul></td></tr>")
-        parts.append(
-            "<h2>Properties</h2><table><thead><tr><th>property</th><th>value</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
+        parts.append(_grouped_table("Properties", ("property", "value"), properties, terms))
     incoming = _grouped((t.predicate, t.subject) for t in f.incoming)
     if incoming:
-        rows = []
-        for predicate, subjects in _sorted_groups(incoming, terms):
-            items = "".join(f"<li>{terms.html(s)}</li>" for s in _sorted_terms(subjects, terms))
-            rows.append(f"<tr><th>{terms.html(predicate)}</th><td><ul>{items}</ul></td></tr>")
-        parts.append(
-            "<h2>Referenced by</h2><table><thead><tr><th>as its</th><th>subject</th></tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody></table>"
-        )
+        parts.append(_grouped_table("Referenced by", ("as its", "subject"), incoming, terms))
     if f.truncated:
         parts.append(
             '<p class="note">Only the first statements are shown; the SPARQL endpoint has '
@@ -361,6 +347,20 @@ def _resource_html(store: Store, site: Site, f: Facts) -> bytes:
             '<p class="note">Stated in ' + ", ".join(terms.html(g) for g in f.graphs) + ".</p>"
         )
     return _document(f"{title} — cmsgraph", "".join(parts), alternates=alternates)
+
+
+def _grouped_table(
+    title: str, head: tuple[str, str], groups: dict[Any, list[Any]], terms: _Terms
+) -> str:
+    """A section: one row per property, its values (sorted, as links) in a list."""
+    rows = []
+    for predicate, values in _sorted_groups(groups, terms):
+        items = "".join(f"<li>{terms.html(v)}</li>" for v in _sorted_terms(values, terms))
+        rows.append(f"<tr><th>{terms.html(predicate)}</th><td><ul>{items}</ul></td></tr>")
+    return (
+        f"<h2>{esc(title)}</h2><table><thead><tr><th>{esc(head[0])}</th><th>{esc(head[1])}"
+        f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _grouped(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, list[Any]]:

@@ -282,19 +282,11 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._handle("POST")
 
-    def do_PUT(self) -> None:
-        self._handle("PUT")
-
-    def do_DELETE(self) -> None:
-        self._handle("DELETE")
-
-    def do_PATCH(self) -> None:
-        self._handle("PATCH")
-
     def __getattr__(self, name: str) -> Any:
-        """Any other method (WebDAV's ``MKCOL``, ``PROPPATCH``, ``COPY``, ``MOVE``,
-        ``LOCK`` ..., ``TRACE``, ``CONNECT`` or a made-up one): refused with 405 like
-        every other write, not ``http.server``'s 501."""
+        """Any other method (``PUT``, ``DELETE``, ``PATCH``, WebDAV's ``MKCOL``,
+        ``PROPPATCH``, ``COPY``, ``MOVE``, ``LOCK`` ..., ``TRACE``, ``CONNECT`` or a
+        made-up one): refused with 405 like every other write, not ``http.server``'s
+        501."""
         if name.startswith("do_") and name[3:].isupper():
             return lambda: self._handle(name[3:])
         raise AttributeError(name)
