@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .parse import parse_file, parse_text
     from .pipeline import BuildResult, build, remove
     from .remote import PublishResult, publish
-    from .results import ResultTable
+    from .results import ResultTable, write_results
     from .server import Server, make_server, serve
     from .sparql import NamedQuery, named_queries, query
     from .viz import SiteResult, network_graph, to_pyvis, write_site
@@ -67,6 +67,7 @@ __all__ = [
     "serve",
     "to_pyvis",
     "void_description",
+    "write_results",
     "write_site",
 ]
 
@@ -83,6 +84,7 @@ _LAZY = {
     "named_queries": "sparql",
     "query": "sparql",
     "ResultTable": "results",
+    "write_results": "results",
     "Server": "server",
     "make_server": "server",
     "serve": "server",
