@@ -48,6 +48,7 @@ from pyoxigraph import (
     RdfFormat,
     Store,
     Triple,
+    Variable,
     serialize,
 )
 
@@ -158,7 +159,7 @@ def coverage(store: Store) -> Coverage:
     local store, kept apart so the store's layout can change under it)."""
 
     def select(query: str) -> list[Any]:
-        result = store.query(_COVERAGE + query, use_default_graph_as_union=True)
+        result = store.query(_COVERAGE + query)
         assert isinstance(result, QuerySolutions)
         return list(result)
 
@@ -226,7 +227,6 @@ def void_description(
     dataset = NamedNode(dataset_iri(base))
     catalog = NamedNode(catalog_iri(base))
     store = version.open()
-    union = {quad.triple for quad in store}  # a triple in two graphs counts once
     found = coverage(store)
     if homepage is None:
         homepage = _server_root(sparql_endpoint) if sparql_endpoint else publisher
@@ -235,7 +235,7 @@ def void_description(
     out += _general(dataset, version, license, publisher, publisher_name)
     out += _dcat_ap(dataset, found, license, homepage if contact is None else contact)
     out += _access(dataset, dumps, sparql_endpoint, license)
-    out += _structure(dataset, base, union)
+    out += _structure(dataset, base, statistics(store, base))
     order = {str(catalog): 0, str(dataset): 1}
     return sorted(
         set(out),
@@ -605,7 +605,58 @@ def schema_org_dataset(triples: Iterable[Triple]) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v not in (None, [], {})}
 
 
-def _structure(dataset: NamedNode, base: str, triples: set[Triple]) -> list[Triple]:
+@dataclass(frozen=True)
+class Statistics:
+    """What `VoID's statistics <https://www.w3.org/TR/void/#statistics>`_ count, read
+    from the store with SPARQL (the store holds each triple once)."""
+
+    triples: int
+    entities: int  # distinct subjects under the base IRI
+    subjects: int
+    objects: int
+    per_property: dict[NamedNode, int]
+    per_class: dict[NamedNode, int]  # instances of each class
+    examples: dict[NamedNode, NamedNode]  # the first instance (by IRI) of each class
+
+
+def statistics(store: Store, base: str) -> Statistics:
+    """The VoID statistics of the store's default graph (a reader of the local store)."""
+
+    def select(query: str, **bindings: Any) -> list[Any]:
+        substitutions = {Variable(k): v for k, v in bindings.items()} or None
+        result = store.query(query, substitutions=substitutions)
+        assert isinstance(result, QuerySolutions)
+        return list(result)
+
+    (row,) = select(
+        "SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_) "
+        "WHERE { ?s ?p ?o }"
+    )
+    (entities,) = select(  # ?base is bound (pyoxigraph binds projected variables only)
+        "SELECT ?base (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s WHERE { ?s ?p ?o } } "
+        "FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?base)) } GROUP BY ?base",
+        base=Literal(base),
+    )
+    per_property = {
+        r["p"]: int(r["n"].value)
+        for r in select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
+    }
+    classes = select(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) (MIN(STR(?s)) AS ?first) "
+        "WHERE { ?s a ?c FILTER isIRI(?c) } GROUP BY ?c"
+    )
+    return Statistics(
+        triples=int(row["t"].value),
+        entities=int(entities["n"].value),
+        subjects=int(row["s_"].value),
+        objects=int(row["o_"].value),
+        per_property=per_property,
+        per_class={r["c"]: int(r["n"].value) for r in classes},
+        examples={r["c"]: NamedNode(r["first"].value) for r in classes},
+    )
+
+
+def _structure(dataset: NamedNode, base: str, stats: Statistics) -> list[Triple]:
     """Structural metadata: the `URI space and vocabularies
     <https://www.w3.org/TR/void/#vocabularies>`_ (``void:uriSpace``,
     ``void:vocabulary``), `example resources
@@ -615,40 +666,27 @@ def _structure(dataset: NamedNode, base: str, triples: set[Triple]) -> list[Trip
     ``void:distinctObjects``) and `class- and property-based partitions
     <https://www.w3.org/TR/void/#class-property-partitions>`_.
 
-    The dataset is the union of the store's named graphs: a triple stated in two
-    graphs counts once, as in an N-Triples dump.
+    The dataset is everything the store holds, each triple once, as in an N-Triples dump.
     """
-    per_property: Counter[NamedNode] = Counter()
-    members: dict[NamedNode, set[Node]] = {}
-    subjects: set[Node] = set()
-    objects: set[object] = set()
-    for t in triples:
-        subject: Node = t.subject  # type: ignore[assignment]  # no RDF-star triple terms
-        per_property[t.predicate] += 1
-        subjects.add(subject)
-        objects.add(t.object)
-        if t.predicate == _RDF_TYPE and isinstance(t.object, NamedNode):
-            members.setdefault(t.object, set()).add(subject)
-    entities = {s for s in subjects if isinstance(s, NamedNode) and s.value.startswith(base)}
     out = [
         Triple(dataset, _n(ns.VOID, "uriSpace"), Literal(base)),
-        Triple(dataset, _n(ns.VOID, "triples"), _int(len(triples))),
-        Triple(dataset, _n(ns.VOID, "entities"), _int(len(entities))),
-        Triple(dataset, _n(ns.VOID, "classes"), _int(len(members))),
-        Triple(dataset, _n(ns.VOID, "properties"), _int(len(per_property))),
-        Triple(dataset, _n(ns.VOID, "distinctSubjects"), _int(len(subjects))),
-        Triple(dataset, _n(ns.VOID, "distinctObjects"), _int(len(objects))),
+        Triple(dataset, _n(ns.VOID, "triples"), _int(stats.triples)),
+        Triple(dataset, _n(ns.VOID, "entities"), _int(stats.entities)),
+        Triple(dataset, _n(ns.VOID, "classes"), _int(len(stats.per_class))),
+        Triple(dataset, _n(ns.VOID, "properties"), _int(len(stats.per_property))),
+        Triple(dataset, _n(ns.VOID, "distinctSubjects"), _int(stats.subjects)),
+        Triple(dataset, _n(ns.VOID, "distinctObjects"), _int(stats.objects)),
     ]
-    for vocabulary in _vocabularies([*per_property, *members]):
+    for vocabulary in _vocabularies([*stats.per_property, *stats.per_class]):
         out.append(Triple(dataset, _n(ns.VOID, "vocabulary"), NamedNode(vocabulary)))
-    for cls, instances in members.items():
+    for cls, count in stats.per_class.items():
         part = NamedNode(f"{dataset.value}/class/{_slug(cls.value)}")
         out += [
             Triple(dataset, _n(ns.VOID, "classPartition"), part),
             Triple(part, _n(ns.VOID, "class"), cls),
-            Triple(part, _n(ns.VOID, "entities"), _int(len(instances))),
+            Triple(part, _n(ns.VOID, "entities"), _int(count)),
         ]
-    for prop, count in per_property.items():
+    for prop, count in stats.per_property.items():
         part = NamedNode(f"{dataset.value}/property/{_slug(prop.value)}")
         out += [
             Triple(dataset, _n(ns.VOID, "propertyPartition"), part),
@@ -656,8 +694,7 @@ def _structure(dataset: NamedNode, base: str, triples: set[Triple]) -> list[Trip
             Triple(part, _n(ns.VOID, "triples"), _int(count)),
         ]
     for local in _EXAMPLE_CLASSES:
-        if examples := members.get(_n(ns.CMSG, local)):
-            example = min(examples, key=lambda node: node.value)
+        if example := stats.examples.get(_n(ns.CMSG, local)):
             out.append(Triple(dataset, _n(ns.VOID, "exampleResource"), example))
     return out
 

@@ -276,16 +276,12 @@ class PublishResult:
 
 
 def _local_triples(store: Any, chunk: int) -> Iterator[bytes]:
-    """The distinct triples of the union of the store's graphs, as N-Triples chunks."""
-    from pyoxigraph import QuerySolutions, RdfFormat, Triple, serialize
+    """The store's triples (its default graph holds each once), as N-Triples chunks."""
+    from pyoxigraph import DefaultGraph, RdfFormat, Triple, serialize
 
-    solutions = store.query(
-        "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-    )
-    assert isinstance(solutions, QuerySolutions)
     batch: list[Triple] = []
-    for sol in solutions:
-        batch.append(Triple(sol["s"], sol["p"], sol["o"]))
+    for quad in store.quads_for_pattern(None, None, None, DefaultGraph()):
+        batch.append(quad.triple)
         if len(batch) >= chunk:
             yield serialize(batch, format=RdfFormat.N_TRIPLES) or b""
             batch = []
@@ -294,17 +290,9 @@ def _local_triples(store: Any, chunk: int) -> Iterator[bytes]:
 
 
 def _local_count(store: Any) -> tuple[int, bool]:
-    """(distinct triples, whether any blank node occurs)."""
-    (row,) = store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-        use_default_graph_as_union=True,
-    )
-    blank = bool(
-        store.query(
-            "ASK { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }",
-            use_default_graph_as_union=True,
-        )
-    )
+    """(triples, whether any blank node occurs)."""
+    (row,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    blank = bool(store.query("ASK { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }"))
     return int(row["n"].value), blank
 
 

@@ -9,13 +9,14 @@ else of the server (:mod:`~cmsgraph._serve.pages` renders what it finds).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple
 
 from .. import namespaces as ns
+from ..store import StoreVersion
 
 __all__ = ["LABEL_PREDICATES", "Facts", "facts", "known", "labeller"]
 
@@ -54,8 +55,9 @@ class Facts:
         )
 
 
-def facts(store: Store, node: NamedNode, limit: int) -> Facts:
-    """The triples with ``node`` as subject and as object, at most ``limit`` each."""
+def facts(store: Store, node: NamedNode, limit: int, version: StoreVersion | None = None) -> Facts:
+    """The triples with ``node`` as subject and as object, at most ``limit`` each, and,
+    when ``node`` names a graph ``version`` books, that graph's size."""
     graphs: set[NamedNode] = set()
     truncated = False
 
@@ -75,8 +77,8 @@ def facts(store: Store, node: NamedNode, limit: int) -> Facts:
     outgoing = collect(store.quads_for_pattern(node, None, None, None))
     incoming = collect(store.quads_for_pattern(None, None, node, None))
     graph_size = None
-    if store.contains_named_graph(node):
-        graph_size = _count(store.quads_for_pattern(None, None, None, node), limit)
+    if version is not None and node.value in version.graph_names():
+        graph_size = min(len(version.graph_triples(node.value, store)), limit + 1)
     uses = _count(store.quads_for_pattern(None, node, None, None), limit)
     return Facts(node, outgoing, incoming, sorted(graphs, key=str), graph_size, uses, truncated)
 
@@ -109,8 +111,10 @@ def labeller(store: Store) -> Callable[[object], str | None]:
     return label
 
 
-def known(store: Store, term: NamedNode) -> bool:
-    """Whether the store says anything about ``term`` (it has a page of its own)."""
-    return next(iter(store.quads_for_pattern(term, None, None, None)), None) is not None or (
-        store.contains_named_graph(term)
+def known(store: Store, term: NamedNode, graphs: Collection[str] = ()) -> bool:
+    """Whether the store says anything about ``term`` (it has a page of its own), or
+    ``term`` names one of the booked ``graphs``."""
+    return (
+        next(iter(store.quads_for_pattern(term, None, None, None)), None) is not None
+        or term.value in graphs
     )

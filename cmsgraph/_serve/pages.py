@@ -28,6 +28,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple
 from .. import namespaces as ns
 from ..exporter import graph_bytes
 from ..formats import by_key, formats
+from ..store import StoreVersion
 from .facts import Facts, facts, known, labeller
 
 __all__ = [
@@ -264,11 +265,14 @@ class _Terms:
         return esc(term)
 
 
-def describe_page(store: Store, request: dict[str, Any]) -> Reply:
+def describe_page(
+    store: Store, request: dict[str, Any], version: StoreVersion | None = None
+) -> Reply:
     """The page of the first of ``request["iris"]`` the store knows: HTML, or RDF.
 
     The RDF is the triples with the IRI as subject or object (a symmetric bounded
-    description); an IRI that only names a graph gives that graph's triples.
+    description); an IRI that only names a graph ``version`` books gives that graph's
+    triples.
     """
     site = Site(**request["site"])
     limit = int(request["max_rows"])
@@ -278,7 +282,7 @@ def describe_page(store: Store, request: dict[str, Any]) -> Reply:
             node = NamedNode(iri)
         except ValueError:
             continue
-        candidate = facts(store, node, limit)
+        candidate = facts(store, node, limit, version)
         if candidate.found:
             found = candidate
             break
@@ -298,7 +302,8 @@ def describe_page(store: Store, request: dict[str, Any]) -> Reply:
                         "query it with SPARQL and LIMIT/OFFSET\n"
                     ).encode(),
                 )
-            triples = [q.triple for q in store.quads_for_pattern(None, None, None, found.node)]
+            assert version is not None  # a graph size is only known from a version
+            triples = version.graph_triples(found.node.value, store)
         return 200, by_key(key).content_type, graph_bytes(triples, key)
     return 200, HTML, _resource_html(store, site, found)
 

@@ -532,7 +532,7 @@ class Handler(BaseHTTPRequestHandler):
                 "a client's behalf (it can be allowed with --allow-service)",
             )
         # §2.1.4 the RDF dataset: default-graph-uri / named-graph-uri win over FROM;
-        # without either, the query's FROM, else the union of all graphs.
+        # without either, the query's FROM, else the store's default graph (every fact).
         explicit = "default-graph-uri" in params or "named-graph-uri" in params
         request = {
             "op": "sparql",
@@ -540,7 +540,6 @@ class Handler(BaseHTTPRequestHandler):
             "query": query,
             "default_graphs": params.get("default-graph-uri", []) if explicit else None,
             "named_graphs": params.get("named-graph-uri", []) if explicit else None,
-            "union": not shape.dataset,
             "results_format": self._results_format(params),
             "graph_format": self._graph_format(params, "turtle"),
             "max_rows": app.settings.max_rows,

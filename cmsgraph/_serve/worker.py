@@ -17,14 +17,17 @@ import sys
 import threading
 import time
 import traceback
+from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
+from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
 
 from .. import namespaces as ns
+from ..errors import StoreError
 from ..exporter import graph_bytes, ontology_triples
 from ..formats import by_key
 from ..results import ResultTable, serialize_results
+from ..store import StoreVersion, open_version
 from .pages import HTML, TEXT, Site, describe_page, results_table
 from .pool import Reply, read_frame, write_frame
 
@@ -32,19 +35,29 @@ __all__ = ["handle", "main", "run_sparql"]
 
 
 class _State:
-    """The store a worker has open; reopened when the served version changes."""
+    """The store version a worker has open (and pinned, so that no build removes it
+    while the worker reads it); reopened when the served version changes."""
 
     def __init__(self, path: str) -> None:
-        self.path = path
-        self.store = Store.read_only(path)
         self.busy_since: float | None = None
         self.limit: float = 0.0
+        self.path = ""
+        self.at(path)
 
-    def at(self, path: str) -> Store:
+    def at(self, path: str) -> tuple[StoreVersion, Store]:
+        """The version whose oxigraph store is at ``path``, and the store.
+
+        :raises OSError: if the version is gone or cannot be opened.
+        """
         if path != self.path:
-            self.store = Store.read_only(path)
-            self.path = path
-        return self.store
+            try:
+                version = open_version(Path(path).parent)
+            except StoreError as exc:
+                raise OSError(str(exc)) from None
+            if version is None:
+                raise OSError(f"{path}: the store version was removed")
+            self.version, self.store, self.path = version, version.open(), path
+        return self.version, self.store
 
 
 def _watchdog(state: _State, parent: int) -> None:
@@ -99,21 +112,24 @@ def main(argv: list[str]) -> int:
 def handle(state: _State, request: dict[str, Any]) -> Reply:
     """Answer one request (the worker's dispatch)."""
     try:
-        store = state.at(request["store"])
-    except OSError as exc:
+        version, store = state.at(request["store"])
+    except (OSError, StoreError) as exc:
         return 503, TEXT, f"the store cannot be opened: {exc}\n".encode()
     if request["op"] == "sparql":
-        return run_sparql(store, request)
+        return run_sparql(store, request, version)
     if request["op"] == "describe":
-        return describe_page(store, request)
+        return describe_page(store, request, version)
     if request["op"] == "ontology":
-        return ontology(store, request["format"])
+        return ontology(version, store, request["format"])
     return 400, TEXT, b"unknown operation\n"
 
 
-def ontology(store: Store, key: str) -> Reply:
+def ontology(version: StoreVersion, store: Store, key: str) -> Reply:
     """The ontology's graph: its documentation (``html``), else its triples."""
-    triples = ontology_triples(store)
+    try:
+        triples = ontology_triples(version, store)
+    except StoreError:
+        triples = []
     if not triples:
         return 404, TEXT, b"this store holds no ontology graph\n"
     if key == "html":
@@ -135,31 +151,35 @@ def _too_large(max_rows: int, what: str) -> Reply:
     )
 
 
-def run_sparql(store: Store, request: dict[str, Any]) -> Reply:
+def run_sparql(store: Store, request: dict[str, Any], version: StoreVersion) -> Reply:
     """Run a query (the dataset already decided by the server) and serialise it.
 
-    The default graph is the union of all graphs unless the request names its dataset
+    The default graph holds every fact once. A request that names its dataset
     (`SPARQL 1.1 Protocol §2.1.4 <https://www.w3.org/TR/sparql11-protocol/#dataset>`_:
-    ``default-graph-uri`` / ``named-graph-uri``) or the query does (``FROM``).
+    ``default-graph-uri`` / ``named-graph-uri``), or a query that does (``FROM``,
+    ``GRAPH``), gets the booked graphs it names: see
+    :meth:`~cmsgraph.store.StoreVersion.for_query`.
     """
-    kwargs: dict[str, Any] = {"prefixes": dict(ns.PREFIXES)}
     try:
-        if request.get("default_graphs") is not None or request.get("named_graphs") is not None:
-            kwargs["default_graph"] = _graphs(store, request.get("default_graphs") or [], request)
-            kwargs["named_graphs"] = [NamedNode(g) for g in request.get("named_graphs") or []]
-        elif request.get("union", True):
-            kwargs["use_default_graph_as_union"] = True
+        target, kwargs = version.for_query(
+            store,
+            request["query"],
+            default_graphs=request.get("default_graphs"),
+            named_graphs=request.get("named_graphs"),
+            union_alias=request.get("union_alias"),
+        )
     except ValueError as exc:
         return 400, TEXT, f"default-graph-uri / named-graph-uri: not an IRI: {exc}\n".encode()
+    kwargs["prefixes"] = dict(ns.PREFIXES)
     max_rows = int(request["max_rows"])
     try:
-        result = store.query(request["query"], **kwargs)
+        result = target.query(request["query"], **kwargs)
         if isinstance(result, QueryBoolean):
             key = request["results_format"]
             key = "json" if key == "html" else key  # a boolean needs no table
             return 200, by_key(key).content_type, serialize_results(bool(result), key)
         if isinstance(result, QuerySolutions):
-            return _solutions(store, request, result, max_rows)
+            return _solutions(store, request, result, max_rows)  # labels from the store
         if isinstance(result, QueryTriples):
             triples = list(itertools.islice(result, max_rows + 1))
             if len(triples) > max_rows:
@@ -173,21 +193,6 @@ def run_sparql(store: Store, request: dict[str, Any]) -> Reply:
         status = 502 if request.get("service") else 500  # 502: the other endpoint failed
         return status, TEXT, f"the query failed: {exc}\n".encode()
     return 500, TEXT, b"the query gave an unknown kind of result\n"
-
-
-def _graphs(store: Store, iris: list[str], request: dict[str, Any]) -> list[Any]:
-    """The default graph named by ``default-graph-uri``. ``BASE graph/all``, the graph
-    ``cmsgraph publish`` writes the union to, names the union here too (unless the store
-    has a graph of that name), so clients of a published store work unchanged."""
-    alias = request.get("union_alias")
-    graphs: list[Any] = []
-    for iri in iris:
-        node = NamedNode(iri)
-        if iri == alias and not store.contains_named_graph(node):
-            graphs += [DefaultGraph(), *store.named_graphs()]
-        else:
-            graphs.append(node)
-    return graphs
 
 
 def _solutions(
