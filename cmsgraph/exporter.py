@@ -35,7 +35,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
 from pyoxigraph import serialize as serialize_rdf
 
 from . import namespaces as ns
@@ -129,8 +129,13 @@ def export(
     form = FORMATS[fmt]
     version = open_current(store if store is not None else default_store_dir())
     db = version.open()
-    statements = _statements(version, db, form)
-    write = _writer(form, statements)
+    statements: Sequence[Triple] | Sequence[Quad] | list[bytes]
+    if form.key in ("ntriples", "nquads"):  # sorted lines, made without Python terms
+        statements = _lines(version, db, form.key)
+        write: Callable[[IO[bytes]], object] = lambda f: f.writelines(statements)  # noqa: E731
+    else:
+        statements = _statements(version, db, form)
+        write = _writer(form, statements)
     if out is None or out == "-" or not isinstance(out, str | Path):
         stream = sys.stdout.buffer if out is None or out == "-" else out
         write(stream)  # type: ignore[arg-type]
@@ -198,6 +203,32 @@ def _statements(
         ]
         return sorted(quads, key=str if canonical else _quad_key)
     return sorted((quad.triple for quad in store), key=str if canonical else _triple_key)
+
+
+def _lines(version: StoreVersion, store: Store, key: str) -> list[bytes]:
+    """The store as sorted N-Triples lines, or every booked graph's triples as sorted
+    N-Quads lines (``key``): the canonical order of both formats (``LC_ALL=C sort``).
+
+    The store writes its triples; a graph's are those about its owned subjects and the
+    shared ones its ledger keeps (see :mod:`cmsgraph.store`).
+    """
+    lines = store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()).splitlines(
+        keepends=True
+    )
+    if key == "nquads":
+        owner: dict[bytes, bytes] = {}
+        quads: list[bytes] = []
+        for name in version.graph_names():
+            subjects, shared = version.ledger(name)
+            tail = b" <" + name.encode() + b"> .\n"
+            owner.update((f"<{s}>".encode(), tail) for s in subjects)
+            quads += [line[:-3] + tail for line in shared.splitlines(keepends=True)]
+        for line in lines:  # "<s> <p> <o> .\n": an owned subject names its graph
+            if (tail := owner.get(line[: line.index(b" ")])) is not None:
+                quads.append(line[:-3] + tail)
+        lines = quads
+    lines.sort()
+    return lines
 
 
 def _writer(

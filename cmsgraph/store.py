@@ -215,15 +215,23 @@ class StoreVersion:
         """Every graph the version books: the sources, the gazetteer, the ontology."""
         return list(self.manifest.get("graphs", ()))
 
-    def graph_triples(self, name: str, store: Store | None = None) -> list[Triple]:
-        """The triples of one booked graph, assembled from its ledger and the store.
+    def ledger(self, name: str) -> tuple[list[str], bytes]:
+        """The bookkeeping of one booked graph: its owned subjects (IRIs) and its shared
+        triples (N-Triples, one a line).
 
         :raises StoreError: if the version books no graph of that name.
         """
         ledger = self.path / _LEDGER / _ledger_name(name)
         if name not in self.manifest.get("graphs", ()) or not ledger.exists():
             raise StoreError(f"{self.root}: no graph {name} in the store")
-        subjects, shared = _read_ledger(ledger)
+        return _read_ledger(ledger)
+
+    def graph_triples(self, name: str, store: Store | None = None) -> list[Triple]:
+        """The triples of one booked graph, assembled from its ledger and the store.
+
+        :raises StoreError: if the version books no graph of that name.
+        """
+        subjects, shared = self.ledger(name)
         db = store if store is not None else self.open()
         out = [q.triple for s in subjects
                for q in db.quads_for_pattern(NamedNode(s), None, None, DefaultGraph())]  # fmt: skip

@@ -408,7 +408,7 @@ def test_a_failing_serialiser_leaves_the_previous_file(built_store, tmp_path, mo
         "ontology.html",
     ]  # no temporary file left either
 
-    new = tmp_path / "new.nt"
+    new = tmp_path / "new.trig"
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug half way")
