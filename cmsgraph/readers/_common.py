@@ -23,7 +23,9 @@ HEADER_LINES = 60  # the header is read from the document's first lines
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUPERSCRIPT_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _NUMBERED_RE = re.compile(r"^(\d{1,3})\.\s+\S")
-_LIST_ITEM_RE = re.compile(r"^(?:[-–•▪◦●○]\s*|\*\s+|\(?[a-z]\)\s+|\(?[ivx]{1,4}\)\s+|\d{1,2}\)\s+)\S")
+_LIST_ITEM_RE = re.compile(
+    r"^(?:[-–•▪◦●○]\s*|\*\s+|\(?[a-z]\)\s+|\(?[ivx]{1,4}\)\s+|\d{1,2}\)\s+)\S"
+)
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -284,7 +284,8 @@ class _Reader:
                 c += colspan
             width = max((col for (row, col) in grid if row == r), default=0)
             cells = tuple(
-                grid.get((r, col)) or Cell("", where if nested_table else Place(table=where.table, row=r, cell=col))
+                grid.get((r, col))
+                or Cell("", where if nested_table else Place(table=where.table, row=r, cell=col))
                 for col in range(1, width + 1)
             )
             header = in_head or (bool(tags) and all(t == "th" for t in tags))
@@ -364,8 +365,10 @@ def _marker(node: Any) -> tuple[str, str | None] | None:
         link = next((a for a in node.iter("a") if a.get("href", "").startswith("#")), None)
         return m.group(1), link.get("href")[1:] if link is not None else None
     href = node.get("href", "")
-    if href.startswith("#") and m is not None and (
-        "footnote" in (node.get("class") or "") or "fn" in href.lower()
+    if (
+        href.startswith("#")
+        and m is not None
+        and ("footnote" in (node.get("class") or "") or "fn" in href.lower())
     ):
         return m.group(1), href[1:]
     return None

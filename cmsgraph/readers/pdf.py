@@ -619,4 +619,3 @@ def _same_columns(a: _PageTable, b: _PageTable) -> bool:
     return len(a.columns) == len(b.columns) and all(
         abs(x - y) < 2.0 for x, y in zip(a.columns, b.columns, strict=True)
     )
-

@@ -115,7 +115,8 @@ def _area_tables(report: Report, doc: Document, rowspan_labels: bool) -> list[Pa
         rows: list[list[TCell]] = []
         for period_label, term, entries in _periods(report, area.number):
             label = f"{term.upper()} TERM: BY {period_label.split('-')[1]}"
-            status = "PROGRESS ON IMPLEMENTATION" if entries[0].status_kind == "progress" else "PLAN"
+            progress = entries[0].status_kind == "progress"
+            status = "PROGRESS ON IMPLEMENTATION" if progress else "PLAN"
             span = 2 if rowspan_labels else 1
             rows.append(
                 [
@@ -196,12 +197,14 @@ def to_html(layout: Layout, *, title: str = "", extra_head: str = "") -> bytes:
                     for name, value in (("rowspan", cell.rowspan), ("colspan", cell.colspan))
                     if value > 1
                 )
+                item = "li" if cell.bullets else "p"
+                body = "".join(f"<{item}>{html.escape(x)}</{item}>" for x in cell.lines)
                 if cell.bullets:
-                    body = "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in cell.lines) + "</ul>"
-                else:
-                    body = "".join(f"<p>{html.escape(x)}</p>" for x in cell.lines)
+                    body = f"<ul>{body}</ul>"
                 if cell.notes:
-                    body = body.replace("</p>", marks(cell.notes) + "</p>", 1) if "</p>" in body else body + marks(cell.notes)
+                    end = f"</{item}>"
+                    refs = marks(cell.notes)
+                    body = body.replace(end, refs + end, 1) if end in body else body + refs
                 if cell.bold:
                     body = f"<strong>{body}</strong>"
                 out.append(f"<{tag}{spans}>{body}</{tag}>")
@@ -396,10 +399,10 @@ class _PdfWriter:
         y = top + 3
         lh = _NOTE * _PT * 1.3
         for marker, text in self.notes:
-            for i, line in enumerate(self.wrap(f"{marker} {text}", pdf.epw, _NOTE)):
+            for line in self.wrap(f"{marker} {text}", pdf.epw, _NOTE):
                 pdf.set_font("dejavu", size=_NOTE)
                 pdf.set_xy(self.margin, y)
-                pdf.cell(pdf.epw, lh, line if i else line)
+                pdf.cell(pdf.epw, lh, line)
                 y += lh
         self.notes = []
 
@@ -438,11 +441,14 @@ class _PdfWriter:
             self.pdf.set_xy(self.margin + indent, self.y)
             self.pdf.cell(self.pdf.epw - indent, lh, line)
             if notes:
-                self.markers(self.margin + indent + self.pdf.get_string_width(line), self.y, lh, size, notes)
+                x = self.margin + indent + self.pdf.get_string_width(line)
+                self.markers(x, self.y, lh, size, notes)
             self.y += lh
         self.y += size * _PT * 0.9
 
-    def markers(self, x: float, y: float, lh: float, size: float, notes: Sequence[tuple[str, str]]) -> None:
+    def markers(
+        self, x: float, y: float, lh: float, size: float, notes: Sequence[tuple[str, str]]
+    ) -> None:
         pdf = self.pdf
         pdf.set_font("dejavu", size=size * 0.6)
         for marker, text in notes:
@@ -537,9 +543,10 @@ class _PdfWriter:
                         bullet = cell.bullets and k == 0
                         pdf.set_font("dejavu", "B" if cell.bold else "", size=_TABLE)
                         pdf.set_xy(x + self.pad, y)
-                        pdf.cell(cw - 2 * self.pad, lh, ("• " if bullet else "") + line if cell.bullets and k == 0 else line)
+                        shown = ("• " if bullet else "") + line
+                        pdf.cell(cw - 2 * self.pad, lh, shown)
                         if n == 0 and k == 0 and cell.notes and not repeat:
-                            width = pdf.get_string_width(("• " if bullet else "") + line)
+                            width = pdf.get_string_width(shown)
                             self.markers(x + self.pad + width, y, lh, _TABLE, cell.notes)
                         y += lh
                     if not cell.bullets:
