@@ -377,7 +377,7 @@ def _starts_sentence(text: str, tokens: list[re.Match[str]], i: int) -> bool:
 
 # Symbols of Family bodies that do not start with UNEP/ ("AC25/Doc.2.1", "MOP9/Doc.4.1.a")
 _BODY_SYMBOL_RE = re.compile(
-    r"(?<![\w/])(?:[A-Z][A-Za-z]*/)*(?:AC|MOP|MOS|StC|ScC|COP|TC|SC)\d+/"
+    r"(?<![\w/])(?!UNEP/)(?:[A-Z][A-Za-z]*/)*(?:AC|MOP|MOS|StC|ScC|COP|TC|SC)\d+/"
     r"(?:Doc|Inf)\.?\s?\d+(?:\.\d+)*(?:\.[a-z])?(?![\w])"
 )
 _DECISION_RE = re.compile(r"\b(?:Decisions?|Dec\.)\s*(\d+\.\d+)((?:\s*(?:,|and|&)\s*\d+\.\d+)*)")
@@ -408,7 +408,9 @@ def citations(text: str, which: Field, context: str) -> Iterator[Citation]:
     [('document', 'UNEP/CMS/COP12/Doc.21.2'), ('resolution', '11.26'), \
 ('outcome', 'CMS/Sharks/Outcome 3.8')]
     """
-    for ref in document_refs(text, which, context):
+    # Symbols of other bodies first: "AC24/Doc.4.1" is no short reference "Doc.4.1"
+    masked = _BODY_SYMBOL_RE.sub(lambda m: " " * len(m.group()), text)
+    for ref in document_refs(masked, which, context):
         yield Citation(CitationKind.DOCUMENT, which, ref.text, ref.value)
     masked = _FULL_SYMBOL_RE.sub(lambda m: " " * len(m.group()), text)
     for m in _BODY_SYMBOL_RE.finditer(masked):

@@ -54,11 +54,14 @@ def read(data: bytes, path: str) -> Document:
         word = docx.Document(io.BytesIO(data))
         body = word.element.body
         notes = _notes_part(word)
+        styles = _styles(word)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(path, f"broken or truncated Word file ({_reason(exc)})") from None
     except Exception as exc:  # lxml's XMLSyntaxError and the like: a damaged part
         raise InputError(path, f"broken Word file ({_reason(exc)})") from None
-    reader = _Reader(Builder(path, Format.DOCX, sha256(data)), notes, _styles(word))
+    if body is None:
+        raise InputError(path, "broken Word file (no document body)")
+    reader = _Reader(Builder(path, Format.DOCX, sha256(data)), notes, styles)
     reader.manual = reader.manual_footnotes(body)
     reader.body(body)
     reader.footnote_paragraphs()

@@ -56,7 +56,7 @@ _PARAGRAPH_GAP = 0.55  # space between lines (in font sizes) that ends a paragra
 _MARGIN = 0.09  # the top and bottom 9 % of a page hold running headers and footers
 
 
-@dataclass
+@dataclass(slots=True)
 class _Char:
     text: str
     x0: float
@@ -65,10 +65,12 @@ class _Char:
     bottom: float
     size: float
     bold: bool
+    middle: float = 0.0  # vertical centre
+    centre: float = 0.0  # horizontal centre
 
-    @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
+    def __post_init__(self) -> None:
+        self.middle = (self.top + self.bottom) / 2
+        self.centre = (self.x0 + self.x1) / 2
 
 
 @dataclass
@@ -163,8 +165,12 @@ def _pages(path: str, pdf: Any) -> list[_Page]:
             if "Password" in type(exc).__name__ or "Encrypt" in type(exc).__name__:
                 raise InputError(path, "encrypted PDF: a password is needed to open it") from None
             raise InputError(path, f"page {number}: broken PDF ({_reason(exc)})") from None
-        chars, edges = _objects(layout, float(page.height))
-        out.append(_read_page(page, number, chars, edges))
+        try:
+            chars, edges = _objects(layout, float(page.height))
+            out.append(_read_page(page, number, chars, edges))
+        except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError) as exc:
+            # pdfplumber's table finder on degenerate geometry of a damaged file
+            raise InputError(path, f"page {number}: broken PDF ({_reason(exc)})") from None
     return out
 
 
@@ -214,20 +220,21 @@ def _objects(layout: Any, height: float) -> tuple[list[_Char], list[dict[str, An
 def _read_page(page: Any, number: int, chars: list[_Char], edges: list[dict[str, Any]]) -> _Page:
     tables = _find_tables(page, chars, edges)
     boxes = [t.bbox for t in tables]
-    outside = [c for c in chars if not any(_inside(c, box) for box in boxes)]
+    outside: list[_Char] = []
     inside: list[list[_Char]] = [[] for _ in tables]
     for c in chars:
         for i, box in enumerate(boxes):
             if _inside(c, box):
                 inside[i].append(c)
                 break
+        else:
+            outside.append(c)
     found = [_fill(table, inside[i]) for i, table in enumerate(tables)]
     return _Page(number, float(page.height), _lines(outside), found)
 
 
 def _inside(c: _Char, box: tuple[float, float, float, float]) -> bool:
-    x = (c.x0 + c.x1) / 2
-    return box[0] <= x <= box[2] and box[1] <= c.middle <= box[3]
+    return box[0] <= c.centre <= box[2] and box[1] <= c.middle <= box[3]
 
 
 def _find_tables(page: Any, chars: list[_Char], edges: list[dict[str, Any]]) -> list[Any]:
@@ -262,12 +269,14 @@ def _fill(table: Any, chars: list[_Char]) -> _PageTable:
                 origins[(r, bisect.bisect_left(columns, cell[0] - 0.5))] = cell
     by_cell: dict[tuple[int, int], list[_Char]] = {key: [] for key in origins}
     for c in chars:
-        x = (c.x0 + c.x1) / 2
         r = bisect.bisect_right(tops, c.middle) - 1
-        col = bisect.bisect_right(columns, x) - 1
-        for key in ((r, col), *_spanning(origins, r, col)):
-            box = origins.get(key)
-            if box and box[0] <= x <= box[2] and box[1] <= c.middle <= box[3]:
+        col = bisect.bisect_right(columns, c.centre) - 1
+        box = origins.get((r, col))
+        if box and _inside(c, box):
+            by_cell[(r, col)].append(c)
+            continue
+        for key in _spanning(origins, r, col):  # a merged cell
+            if _inside(c, origins[key]):
                 by_cell[key].append(c)
                 break
     texts = {key: _cell_text(by_cell[key], origins[key]) for key in origins}

@@ -592,3 +592,52 @@ def images_only_pdf(lines: Iterable[str]) -> bytes:
         pdf.add_page()
         pdf.image(io.BytesIO(buffer.getvalue()), x=0, y=0, w=210, h=297)
     return bytes(pdf.output())
+
+
+# --- .txt (text extracted from a PDF, as the bundled report) --------------------------------
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def to_txt(layout: Layout) -> bytes:
+    """The ``.txt`` format: a paragraph a line, table rows as tab-separated lines with
+    HTML fragments in cells (``<p>``, ``<ul><li>``), footnote markers as superscript
+    digits and footnotes as lines after the table or paragraph. A merged cell's text
+    stands in every position it covers."""
+    out: list[str] = []
+    notes: list[tuple[str, str]] = []
+
+    def marks(found: list[tuple[str, str]]) -> str:
+        notes.extend(found)
+        return "".join(" " + marker.translate(_SUPERSCRIPT) for marker, _ in found)
+
+    def flush() -> None:
+        for marker, text in notes:
+            out.extend(["", f"{marker.translate(_SUPERSCRIPT)} {text}"])
+        notes.clear()
+
+    for block in layout.blocks:
+        if isinstance(block, Para):
+            if block.text:
+                out.extend(["", block.text + marks(block.notes)])
+            continue
+        out.append("")
+        for r, row in enumerate(_grid(block)):
+            cells = []
+            for c, (cell, origin) in enumerate(row):
+                if cell is None:
+                    cells.append("")
+                    continue
+                lines = [html.escape(x, quote=False) for x in cell.lines]
+                if cell.bullets:
+                    text = "<ul>" + "".join(f"<li>{x}</li>" for x in lines) + "</ul>"
+                elif len(lines) > 1:
+                    text = " ".join(f"<p>{x}</p>" for x in lines)
+                else:
+                    text = "".join(lines)
+                if cell.notes and origin == (r, c):
+                    text += marks(cell.notes)
+                cells.append(text)
+            out.append("\t".join(cells))
+    flush()  # the footnotes at the end, as at the foot of the (only) page
+    return ("\n".join(out).strip("\n") + "\n").encode("utf-8")
