@@ -154,9 +154,9 @@ def header_fields(lines: Sequence[str]) -> HeaderFields:
             agenda = m.group(1).rstrip(".")
             title = next((s for s in stripped[i + 1 :] if s), None)
             used.update((i, _next_index(stripped, i)))
-    if symbol is None:
-        for i, line in enumerate(stripped):
-            if m := _OTHER_SYMBOL_RE.search(line):
+    if symbol is None:  # on a short line of its own or beside other header text; never
+        for i, line in enumerate(stripped):  # a symbol cited in a sentence
+            if len(line) <= 100 and (m := _OTHER_SYMBOL_RE.search(line)):
                 symbol, context = m.group(), m.group(1)
                 used.add(i)
                 break

@@ -132,7 +132,11 @@ def read(doc: Document) -> WorkProgramme:
     last_block_was_programme = False
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            if programme_tables and block.style is Style.HEADING and (m := _GROUP_RE.match(block.text)):
+            if (
+                programme_tables
+                and block.style is Style.HEADING
+                and (m := _GROUP_RE.match(block.text))
+            ):
                 groups.append(ProgrammeGroup(m.group(1), m.group(2).strip(), block.place))
             last_block_was_programme = last_block_was_programme and block.style is Style.FOOTNOTE
             continue
@@ -193,13 +197,13 @@ def _heading(row: Row, mapping: dict[int, Field]) -> tuple[str | None, str] | No
     filled = [c for c in row.cells if c.text]
     if not filled:
         return None
-    texts = {c.text for c in filled}
-    title: str | None = None
-    if len(texts) == 1 and len(filled) >= 2 and len(row.cells) >= 3:
-        title = filled[0].text
-    elif len(filled) == 1 and mapping.get(filled[0].place.cell or 0) is Field.NUMBER:
-        if re.search(r"[A-Za-z]{3}", filled[0].text):
-            title = filled[0].text
+    spans_the_row = len({c.text for c in filled}) == 1 and len(filled) >= 2 and len(row.cells) >= 3
+    titles_the_number_column = (
+        len(filled) == 1
+        and mapping.get(filled[0].place.cell or 0) is Field.NUMBER
+        and re.search(r"[A-Za-z]{3}", filled[0].text) is not None
+    )
+    title = filled[0].text if spans_the_row or titles_the_number_column else None
     if title is None:
         return None
     title = " ".join(title.split())

@@ -49,6 +49,7 @@ _BULLET_RE = re.compile(r"^[•▪◦●○■□➢►‣⁃]\s*")
 _LIST_START_RE = re.compile(r"^(?:[•▪◦●○■□➢►‣⁃–-]\s|\(?[a-z]\)\s|\(?[ivx]{1,4}\)\s|\d{1,3}[.)]\s)")
 _MARKER_RE = re.compile(r"^([0-9]{1,3}|[a-z]|[*†‡§])$")
 _FOOTNOTE_START_RE = re.compile(r"^([0-9]{1,3})\s+(\S.*)$")
+_HYPHEN_END_RE = re.compile(r"[a-z]-$")
 _PAGE_NUMBER_RE = re.compile(
     r"^(?:page\s*)?-?\s*\d{1,4}\s*-?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE
 )
@@ -282,11 +283,11 @@ def _fill(table: Any, chars: list[_Char]) -> _PageTable:
     texts = {key: _cell_text(by_cell[key], origins[key]) for key in origins}
     grid: list[list[tuple[str, list[str], bool]]] = []
     for r in range(len(rows)):
-        row: list[tuple[str, list[str], bool]] = []
+        line: list[tuple[str, list[str], bool]] = []
         for col in range(len(columns)):
             if (r, col) in texts:
                 text, markers = texts[(r, col)]
-                row.append((text, markers, False))
+                line.append((text, markers, False))
                 continue
             cover = next(
                 (
@@ -296,8 +297,8 @@ def _fill(table: Any, chars: list[_Char]) -> _PageTable:
                 ),
                 None,
             )
-            row.append((texts[cover][0], texts[cover][1], True) if cover else ("", [], False))
-        grid.append(row)
+            line.append((texts[cover][0], texts[cover][1], True) if cover else ("", [], False))
+        grid.append(line)
     return _PageTable(tuple(table.bbox), columns, grid, tops)
 
 
@@ -324,10 +325,19 @@ def _cell_text(chars: list[_Char], box: tuple[float, float, float, float]) -> tu
         if i and (gap > _PARAGRAPH_GAP * line.size or not _wraps(lines[i - 1], line, right)):
             out.append(text)
         elif out:
-            out[-1] = f"{out[-1]} {text}"
+            out[-1] = _join(out[-1], text)
         else:
             out.append(text)
     return clean_lines(out), markers
+
+
+def _join(before: str, after: str) -> str:
+    """A wrapped line joined to the next: with a space, but none after a hyphen that
+    broke a compound word ("decision-" + "making"). Elsewhere a line-end hyphen may be
+    a dash before a space ("short- and", "(23- 27 June"): the space stays."""
+    if _HYPHEN_END_RE.search(before) and after[:1].islower():
+        return before + after
+    return f"{before} {after}"
 
 
 def _wraps(before: _Line, line: _Line, right: float) -> bool:
@@ -555,8 +565,8 @@ class _Assembler:
             if text is None:
                 later = [p for p in sorted(self.notes) if p > page and marker in self.notes[p]]
                 earlier = [p for p in sorted(self.notes) if p < page and marker in self.notes[p]]
-                where = (later[:1] or earlier[-1:] or [None])[0]
-                text = self.notes[where][marker] if where is not None else None
+                where = later[:1] or earlier[-1:]
+                text = self.notes[where[0]][marker] if where else None
             found.append(Footnote(marker, text))
         return tuple(found)
 
@@ -571,7 +581,11 @@ class _Assembler:
             else:
                 groups.append([(page, line)])
         for group in groups:
-            text = squash(" ".join(_BULLET_RE.sub("", ln.text) for _, ln in group))
+            text = ""
+            for _, ln in group:
+                part = _BULLET_RE.sub("", ln.text)
+                text = _join(text, part) if text else part
+            text = squash(text)
             page = group[0][0]
             markers = [(p, m) for p, ln in group for m in ln.markers]
             bulleted = bool(_BULLET_RE.match(group[0][1].text))

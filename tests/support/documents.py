@@ -87,13 +87,15 @@ AEWA_REPORT = Layout(
                         ],
                         notes=[("1", "Held in Senegal, Kenya and Tanzania.")],
                     ),
-                    TCell(["Voluntary contribution from Germany (€45,000); core budget line 2201."]),
+                    TCell(
+                        ["Voluntary contribution from Germany (€45,000); core budget line 2201."]
+                    ),
                 ],
                 [
                     TCell([]),
                     TCell(["Develop an online course. (1.2 and 1.3)"]),
                     TCell(["Course published with UNEP-WCMC."]),
-                    TCell(["Funded by the European Commission via the GIZ."]),
+                    TCell(["Voluntary contribution from the European Commission via the GIZ."]),
                 ],
                 [
                     TCell(["MEDIUM TERM: BY 2021"], bold=True),
@@ -266,9 +268,13 @@ ASCOBANS_WORK_PLAN = Layout(
         TTable(
             [
                 _h(
-                    "Work plan activity", "Link to extant resolutions", "Action by", "Timing",
-                    "Status", "Related documents",
-                ),  # fmt: skip
+                    "Work plan activity",
+                    "Link to extant resolutions",
+                    "Action by",
+                    "Timing",
+                    "Status",
+                    "Related documents",
+                ),
                 _group("Bycatch", 6),
                 _c(
                     "1. Review new information on bycatch of harbour porpoises.",
@@ -302,6 +308,7 @@ ASCOBANS_WORK_PLAN = Layout(
         Para("Abbreviations: AC = Advisory Committee; JNG = Joint Noise Working Group."),
     ],
     running_header="AC25/Doc.2.1",
+    landscape=True,
 )
 
 
@@ -336,8 +343,10 @@ PROSE = Layout(
             "3. The Secretariat cooperated with FAO and the European Commission; see Doc 21.1 "
             "and Decision 12.45."
         ),
-        TTable([_h("Contributor", "Amount"), _c("Germany", "€100,000"), _c("Monaco", "€20,000")],
-               [3, 2]),  # fmt: skip
+        TTable(
+            [_h("Contributor", "Amount"), _c("Germany", "€100,000"), _c("Monaco", "€20,000")],
+            [3, 2],
+        ),
         Para("Recommended actions", "heading"),
         Para("The Conference of the Parties is invited to:"),
         Para("(a) take note of this report;", "list"),
