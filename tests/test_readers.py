@@ -25,7 +25,7 @@ from support.render import images_only_pdf, to_docx, to_html, to_pdf
 from cmsgraph.document import Paragraph, Style, Table
 from cmsgraph.errors import InputError
 from cmsgraph.gazetteer import load_gazetteer
-from cmsgraph.kinds import classify, link
+from cmsgraph.kinds import KINDS, classify, link
 from cmsgraph.model import Format, LinkedReport, Report, Role
 from cmsgraph.readers import SUFFIXES, read_bytes, read_document
 
@@ -330,7 +330,7 @@ def test_any_bytes_give_records_or_a_clear_error(suffix, data):
     except InputError as exc:
         assert str(exc).startswith(f"{path}") and "\n" not in str(exc)
     else:
-        assert records.path == path and kind.sniff
+        assert records.path == path and kind in KINDS
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
