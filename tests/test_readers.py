@@ -363,3 +363,41 @@ def test_document_model_blocks_in_reading_order(rendered):
     assert doc.header.venue == "Manila, Philippines, 23-28 October 2017"
     assert doc.header.lines[2] == "UNEP/CMS/COP12/Doc.21.2"
     assert len(doc.sha256) == 64
+
+
+def test_word_footnotes_typed_by_hand_as_superscripts(tmp_path):
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("UNEP/CMS/COP12/Doc.9")
+    paragraph = word.add_paragraph("1. Funded by Norway")
+    paragraph.add_run("1").font.superscript = True
+    paragraph.add_run(" and Sweden.")
+    note = word.add_paragraph()
+    note.add_run("1").font.superscript = True
+    note.add_run(" Through the Norwegian Environment Agency.")
+    path = tmp_path / "typed.docx"
+    word.save(path)
+    doc = read_document(path)
+    body, footnote = list(doc.paragraphs())[1:]
+    assert body.text == "1. Funded by Norway and Sweden."
+    assert [(n.marker, n.text) for n in body.footnotes] == [
+        ("1", "Through the Norwegian Environment Agency.")
+    ]
+    assert (footnote.style, footnote.number) == (Style.FOOTNOTE, "1")
+
+
+def test_web_page_footnotes_as_paragraphs_starting_with_their_number(tmp_path):
+    path = tmp_path / "typed.html"
+    path.write_text(
+        "<p>UNEP/CMS/COP12/Doc.9</p><table><tr><td>Row</td><td>Paid by Norway<sup>2</sup>"
+        "</td></tr></table><p><sup>2</sup> Through the Norwegian Environment Agency.</p>"
+    )
+    doc = read_document(path)
+    (table,) = doc.tables()
+    cell = table.rows[0].cells[1]
+    assert (cell.text, [(n.marker, n.text) for n in cell.footnotes]) == (
+        "Paid by Norway",
+        [("2", "Through the Norwegian Environment Agency.")],
+    )
+    assert list(doc.paragraphs())[-1].style is Style.FOOTNOTE

@@ -130,19 +130,23 @@ def _footnotes(root: Any) -> _Notes:
         items = [e for e in container.iter("li", "p") if e is not container]
         candidates.extend(items if items else [container])
     candidates.extend(e for e in root.iter() if isinstance(e.tag, str) and e.get("id") in targets)
+    # footnotes typed as paragraphs that start with their superscript number
+    candidates.extend(
+        e
+        for e in root.iter("p", "div")
+        if _leading_sup(e) is not None and squash(e.text_content()) != squash(e[0].text_content())
+    )
     for position, element in enumerate(dict.fromkeys(candidates), start=1):
         lines, _, _ = _lines(element, 0, skip_markers=True)
         text = _BACKLINK_RE.sub("", " ".join(lines))
-        marker = None
-        first_sup = next(element.iter("sup"), None)
-        if first_sup is not None and _MARKER_RE.match(squash(first_sup.text_content())):
-            marker = _MARKER_RE.match(squash(first_sup.text_content())).group(1)  # type: ignore[union-attr]
+        leading = _leading_sup(element)
+        if leading is not None:
+            marker = leading
         elif m := _LEADING_MARKER_RE.match(text):
             marker, text = m.group(1), text[m.end() :]
-        elif element.tag == "li":
-            parent = element.getparent()
-            start = int(parent.get("start", "1")) if parent is not None else 1
-            siblings = [e for e in parent if e.tag == "li"] if parent is not None else [element]
+        elif element.tag == "li" and (parent := element.getparent()) is not None:
+            start = _span(parent.get("start")) if parent.get("start") else 1
+            siblings = [e for e in parent if e.tag == "li"]
             marker = str(start + siblings.index(element))
         else:
             marker = str(position)
@@ -157,6 +161,14 @@ def _footnotes(root: Any) -> _Notes:
             if a.get("id"):
                 notes.by_id.setdefault(a.get("id"), note)
     return notes
+
+
+def _leading_sup(element: Any) -> str | None:
+    """The marker of a footnote that starts with a superscript number (``<sup>1</sup>``)."""
+    if (element.text or "").strip() or not len(element) or element[0].tag != "sup":
+        return None
+    m = _MARKER_RE.match(squash(element[0].text_content()))
+    return m.group(1) if m else None
 
 
 def _is_marker_link(a: Any) -> bool:
@@ -189,7 +201,10 @@ class _Reader:
             run.append(element.text)
         for child in element:
             child_tag = child.tag if isinstance(child.tag, str) else ""
-            if child_tag in _BLOCKS or child in self.notes.elements:
+            if child_tag in _LINE_BREAKS:  # <br> between runs of text ends a paragraph
+                self.inline_run(run)
+                run = []
+            elif child_tag in _BLOCKS or child in self.notes.elements:
                 self.inline_run(run)
                 run = []
                 self.walk(child, depth + 1)
@@ -213,6 +228,8 @@ class _Reader:
         self.builder.paragraph(text, footnotes=tuple(notes))
 
     def text_block(self, element: Any, tag: str, depth: int) -> None:
+        """A paragraph, heading or list item; its ``<br>`` lines and nested list items
+        are paragraphs of their own (footnote markers go with the first)."""
         lines, markers, nested = _lines(element, 0, tail=False, keep_tables=True)
         style = (
             Style.HEADING
@@ -221,9 +238,10 @@ class _Reader:
             if tag in {"li", "dt", "dd"}
             else None
         )
-        self.builder.paragraph(
-            squash(" ".join(lines)), style=style, footnotes=tuple(self.resolve(markers))
-        )
+        notes = tuple(self.resolve(markers))
+        for line in lines:
+            self.builder.paragraph(line, style=style, footnotes=notes)
+            notes = ()
         for table in nested:
             self.table(table, depth + 1)
 
