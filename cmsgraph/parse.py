@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
 from .kinds.activity_report import read as _read_report
 from .kinds.activity_report import split_codes
 from .model import Report
 from .readers import txt as _txt
+from .readers._common import read_file
 from .readers.txt import clean_cell
 
 __all__ = ["clean_cell", "parse_file", "parse_text", "split_codes"]
@@ -27,16 +27,7 @@ def parse_file(path: str | Path) -> Report:
     :raises InputError: if the file is missing, empty, binary, not text, or not an
         activity report; the message names the file and, where there is one, the line.
     """
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(p), "no such file") from None
-    except IsADirectoryError:
-        raise InputError(str(p), "is a directory, not a document") from None
-    except OSError as exc:
-        raise InputError(str(p), f"cannot be read: {exc.strerror or exc}") from None
-    return _read_report(_txt.read(data, str(p)), strict=True)
+    return _read_report(_txt.read(read_file(path), str(path)), strict=True)
 
 
 def parse_text(text: str, *, path: str = "<text>", sha256: str | None = None) -> Report:

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..document import Document
 from ..errors import InputError
 from ..model import Format
+from ._common import read_file
 
 __all__ = ["READERS", "SUFFIXES", "Reader", "read_bytes", "read_document", "reader_for"]
 
@@ -66,14 +67,7 @@ def read_document(path: str | Path) -> Document:
         raise InputError(
             str(p), f"unsupported file type {p.suffix or '(no suffix)'!r}: cmsgraph reads {names}"
         )
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(p), "no such file") from None
-    except IsADirectoryError:
-        raise InputError(str(p), "is a directory, not a document") from None
-    except OSError as exc:
-        raise InputError(str(p), f"cannot be read: {exc.strerror or exc}") from None
+    data = read_file(p)
     assert reader is not None
     return reader.read(data, str(p))
 

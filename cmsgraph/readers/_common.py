@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..document import Block, Cell, Document, Footnote, Header, Paragraph, Row, Style, Table
 from ..errors import InputError
@@ -189,6 +190,40 @@ def grid_row(
         source=source if source is not None else "\t".join(c.text for c in cells),
         header=header,
     )
+
+
+def position(where: Place, row: int, cell: int, *, nested: bool) -> Place:
+    """The place of a cell of a table at ``where``; a nested table's cells all stand
+    at the outer cell's place."""
+    return where if nested else Place(page=where.page, table=where.table, row=row, cell=cell)
+
+
+def finish_row(
+    grid: Mapping[tuple[int, int], Cell], row: int, where: Place, *, nested: bool, header: bool
+) -> Row:
+    """Row ``row`` of a grid of cells (positions no cell covers are empty cells)."""
+    width = max((c for (r, c) in grid if r == row), default=0)
+    cells = tuple(
+        grid.get((row, c)) or Cell("", position(where, row, c, nested=nested))
+        for c in range(1, width + 1)
+    )
+    place = where if nested else Place(page=where.page, table=where.table, row=row)
+    return Row(cells, place, "\t".join(c.text for c in cells), header)
+
+
+def read_file(path: str | Path) -> bytes:
+    """A source file's bytes.
+
+    :raises InputError: missing, a folder, or unreadable.
+    """
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "is a directory, not a document") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read: {exc.strerror or exc}") from None
 
 
 def read_header(blocks: Sequence[Block]) -> Header:

@@ -29,7 +29,15 @@ from typing import Any
 from ..document import Cell, Document, Footnote, Row, Style, Table
 from ..errors import InputError
 from ..model import Format, Place
-from ._common import Builder, clean_lines, sha256, squash, without_controls
+from ._common import (
+    Builder,
+    clean_lines,
+    finish_row,
+    position,
+    sha256,
+    squash,
+    without_controls,
+)
 
 __all__ = ["read"]
 
@@ -253,8 +261,7 @@ class _Reader:
         rows: list[Row] = []
         trs = [tr for tr in tbl if tr.tag == f"{_W}tr"]
         for r, tr in enumerate(trs, start=1):
-            row_place = where if nested else Place(table=where.table, row=r)
-            self.builder.count_row(row_place)
+            self.builder.count_row(where if nested else Place(table=where.table, row=r))
             before = tr.find(f"{_W}trPr/{_W}gridBefore")
             c = 1 + (_int(before.get(f"{_W}val")) if before is not None else 0)
             for tc in (e for e in tr if e.tag in (f"{_W}tc", f"{_W}sdt")):
@@ -267,7 +274,7 @@ class _Reader:
                 span = max(1, min(_int(span_el.get(f"{_W}val")) if span_el is not None else 1, 64))
                 vmerge = tc.find(f"{_W}tcPr/{_W}vMerge")
                 continues = vmerge is not None and vmerge.get(f"{_W}val", "continue") == "continue"
-                place = where if nested else Place(table=where.table, row=r, cell=c)
+                place = position(where, r, c, nested=nested)
                 if continues and (r - 1, c) in grid:
                     above = grid[(r - 1, c)]
                     cell = Cell(above.text, place, above.footnotes, True)
@@ -284,17 +291,11 @@ class _Reader:
                     )
                     grid[(r, c)] = cell
                     for dc in range(1, span):
-                        at = where if nested else Place(table=where.table, row=r, cell=c + dc)
+                        at = position(where, r, c + dc, nested=nested)
                         grid[(r, c + dc)] = Cell(text, at, cell.footnotes, True)
                 c += span
-            width = max((col for (row, col) in grid if row == r), default=0)
-            cells = tuple(
-                grid.get((r, col))
-                or Cell("", where if nested else Place(table=where.table, row=r, cell=col))
-                for col in range(1, width + 1)
-            )
             header = tr.find(f"{_W}trPr/{_W}tblHeader") is not None
-            rows.append(Row(cells, row_place, "\t".join(x.text for x in cells), header))
+            rows.append(finish_row(grid, r, where, nested=nested, header=header))
         return Table(tuple(rows), where)
 
 

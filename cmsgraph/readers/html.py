@@ -28,7 +28,15 @@ from typing import Any
 from ..document import Cell, Document, Footnote, Row, Style, Table
 from ..errors import InputError
 from ..model import Format, Place
-from ._common import Builder, clean_lines, sha256, squash, without_controls
+from ._common import (
+    Builder,
+    clean_lines,
+    finish_row,
+    position,
+    sha256,
+    squash,
+    without_controls,
+)
 
 __all__ = ["read"]
 
@@ -136,7 +144,7 @@ def _footnotes(root: Any) -> _Notes:
         for e in root.iter("p", "div")
         if _leading_sup(e) is not None and squash(e.text_content()) != squash(e[0].text_content())
     )
-    for position, element in enumerate(dict.fromkeys(candidates), start=1):
+    for ordinal, element in enumerate(dict.fromkeys(candidates), start=1):
         lines, _, _ = _lines(element, 0, skip_markers=True)
         text = _BACKLINK_RE.sub("", " ".join(lines))
         leading = _leading_sup(element)
@@ -149,7 +157,7 @@ def _footnotes(root: Any) -> _Notes:
             siblings = [e for e in parent if e.tag == "li"]
             marker = str(start + siblings.index(element))
         else:
-            marker = str(position)
+            marker = str(ordinal)
         if not text:
             continue
         note = Footnote(marker, squash(text))
@@ -271,8 +279,7 @@ class _Reader:
         grid: dict[tuple[int, int], Cell] = {}
         out: list[Row] = []
         for r, (tr, in_head) in enumerate(rows, start=1):
-            row_place = where if nested_table else Place(table=where.table, row=r)
-            self.builder.count_row(row_place)
+            self.builder.count_row(where if nested_table else Place(table=where.table, row=r))
             c = 1
             tags = []
             for td in tr:
@@ -281,7 +288,7 @@ class _Reader:
                 tags.append(td.tag)
                 while (r, c) in grid:
                     c += 1
-                place = where if nested_table else Place(table=where.table, row=r, cell=c)
+                place = position(where, r, c, nested=nested_table)
                 lines, markers, nested = _lines(td, 0, keep_tables=True)
                 text = clean_lines(lines)
                 self.builder.check_cell(text, place)
@@ -295,19 +302,13 @@ class _Reader:
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         if dr or dc:
-                            at = Place(table=where.table, row=r + dr, cell=c + dc)
-                            copy = Cell(text, where if nested_table else at, cell.footnotes, True)
+                            at = position(where, r + dr, c + dc, nested=nested_table)
+                            copy = Cell(text, at, cell.footnotes, True)
                             grid.setdefault((r + dr, c + dc), copy)
                 grid[(r, c)] = cell
                 c += colspan
-            width = max((col for (row, col) in grid if row == r), default=0)
-            cells = tuple(
-                grid.get((r, col))
-                or Cell("", where if nested_table else Place(table=where.table, row=r, cell=col))
-                for col in range(1, width + 1)
-            )
             header = in_head or (bool(tags) and all(t == "th" for t in tags))
-            out.append(Row(cells, row_place, "\t".join(cell.text for cell in cells), header))
+            out.append(finish_row(grid, r, where, nested=nested_table, header=header))
         return Table(tuple(out), where)
 
 
