@@ -27,6 +27,7 @@ from cmsgraph.errors import InputError
 from cmsgraph.gazetteer import load_gazetteer
 from cmsgraph.kinds import KINDS, classify, link
 from cmsgraph.model import Format, LinkedReport, Report, Role
+from cmsgraph.parse import parse_file
 from cmsgraph.readers import SUFFIXES, read_bytes, read_document
 
 RENDERINGS = ["pdf", "docx", "html"]
@@ -62,7 +63,18 @@ def contract_view(linked: LinkedReport) -> dict[str, object]:
         }
 
     return {
-        "document": (doc.symbol, doc.context, doc.title, doc.date, doc.meeting, doc.resolution),
+        "document": (
+            doc.symbol,
+            doc.context,
+            doc.title,
+            doc.date,
+            doc.meeting,
+            doc.meeting_title,
+            doc.place,
+            doc.agenda_item,
+            doc.resolution,
+            doc.printed_symbol,
+        ),
         "summary": " ".join(doc.summary.split()),
         "areas": [(a.number, a.title, a.objectives) for a in report.areas],
         "entries": [
@@ -105,6 +117,10 @@ def test_bundled_report_cells_read_the_same_text(rendered, seed_report, fmt):
         (e.activity_text, e.status_text, e.resources_text) for e in seed_report.entries
     ]
     assert " ".join(other.prose.split()) == " ".join(seed_report.prose.split())
+
+
+def test_txt_through_the_registry_is_parse_files_report(seed_path, seed_report):
+    assert seed_report == parse_file(seed_path)
 
 
 def test_bundled_report_as_txt_gives_the_rows_of_facts(seed_report):
