@@ -26,11 +26,14 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .describe import void_description
+    from .document import Document
     from .exporter import ExportResult, export
     from .gazetteer import Gazetteer, load_gazetteer
+    from .kinds import classify
     from .link import link_report
     from .parse import parse_file, parse_text
     from .pipeline import BuildResult, build, remove
+    from .readers import read_document
     from .remote import PublishResult, publish
     from .results import ResultTable, write_results
     from .server import Server, make_server, serve
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BuildResult",
     "CmsGraphError",
+    "Document",
     "ExportResult",
     "Gazetteer",
     "InputError",
@@ -53,6 +57,7 @@ __all__ = [
     "StoreError",
     "ValidationError",
     "build",
+    "classify",
     "export",
     "link_report",
     "load_gazetteer",
@@ -63,6 +68,7 @@ __all__ = [
     "parse_text",
     "publish",
     "query",
+    "read_document",
     "remove",
     "serve",
     "to_pyvis",
@@ -79,6 +85,9 @@ _LAZY = {
     "load_gazetteer": "gazetteer",
     "link_report": "link",
     "parse_file": "parse",
+    "read_document": "readers",
+    "classify": "kinds",
+    "Document": "document",
     "parse_text": "parse",
     "NamedQuery": "sparql",
     "named_queries": "sparql",

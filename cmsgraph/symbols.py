@@ -254,6 +254,7 @@ class Citation:
     value: str
     start: int
     end: int
+    resolved: bool = True  # False: a short reference read without a context to resolve it
 
 
 def _instrument(name: str) -> str:
@@ -482,12 +483,13 @@ def _short_refs(text: str, ctx: str) -> list[Citation]:
     for m in _SHORT_REF_RE.finditer(text):
         kind = "Inf" if m.group(1) == "Inf" else "Doc"
         span = (m.group(), m.start(), m.end())
-        out.append(Citation("document", span[0], _in_context(kind, m.group(2), ctx), *span[1:]))
+        value = _in_context(kind, m.group(2), ctx)
+        out.append(Citation("document", span[0], value, *span[1:], resolved=bool(ctx)))
         for item in _LIST_ITEM_RE.finditer(m.group(3)):
             if item.group(1):
                 kind = "Inf" if item.group(1) == "Inf" else "Doc"
             value = _in_context(kind, item.group(2), ctx)
-            out.append(Citation("document", span[0], value, *span[1:]))
+            out.append(Citation("document", span[0], value, *span[1:], resolved=bool(ctx)))
     return out
 
 
@@ -512,6 +514,8 @@ def _acts(text: str, ctx: str) -> list[Citation]:
     for m in _ACT_RE.finditer(text):
         kind = _ACT_KINDS[m.group("kind").lower()]
         instrument = _instrument(m.group("instr")) if m.group("instr") else own
+        if not m.group("instr") and kind != "Outcome" and own and own not in _ACT_PREFIX:
+            instrument = "CMS"  # a MoU adopts outcomes only: its "Decision 12.45" is CMS's
         if kind == "Outcome" and (m.group("instr") or own in _ACT_PREFIX):
             continue  # outcomes are the MoUs': "Outcome 3.8" means one only in a MoU's context
         start = m.start("kind")
