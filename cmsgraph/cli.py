@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -372,11 +373,16 @@ def _summary(result: BuildResult, *, show_warnings: bool) -> None:
     names = ", ".join(s.symbol for s in result.sources[:5])
     more = f" and {result.documents - 5} more" if result.documents > 5 else ""
     print(f"Built {result.store} from {result.documents} document(s): {names}{more}")
+    kinds = Counter(s.kind for s in result.sources)
+    formats = Counter(s.format for s in result.sources)
     rows = [
         ("documents", result.documents),
         ("  processed", result.processed),
         ("  unchanged", result.documents - result.processed),
-        ("report entries", result.entries),
+        *((f"  {kind}", n) for kind, n in sorted(kinds.items()) if len(kinds) > 1),
+        *((f"  from {fmt}", n) for fmt, n in sorted(formats.items()) if len(formats) > 1),
+        # entries of reports; with other kinds, their activities and linked paragraphs too
+        ("report entries" if set(kinds) <= {"activity-report"} else "rows read", result.entries),
         ("triples", result.triples),
         ("linked mentions", result.linked_mentions),
         ("not-linked names", len(result.not_linked)),

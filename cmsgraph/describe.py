@@ -236,6 +236,7 @@ def void_description(
     out += _dcat_ap(dataset, found, license, homepage if contact is None else contact)
     out += _access(dataset, dumps, sparql_endpoint, license)
     out += _structure(dataset, base, statistics(store, base))
+    out += _sources(dataset, version)
     order = {str(catalog): 0, str(dataset): 1}
     return sorted(
         set(out),
@@ -343,18 +344,18 @@ def _general(
         Triple(
             dataset,
             _n(ns.DCT, "title"),
-            Literal("cmsgraph: CMS Family activity reports as a knowledge graph", language="en"),
+            Literal("cmsgraph: CMS Family meeting documents as a knowledge graph", language="en"),
         ),
         Triple(
             dataset,
             _n(ns.DCT, "description"),
             Literal(
-                "Activity areas, sub-activities and report entries of activity reports of "
-                "the Convention on Migratory Species (CMS) and its Family of instruments, "
-                "with the documents they cite, their funders, partners and instruments, "
-                "each fact traceable to the row of the report it was read from. Sources: "
-                + (", ".join(symbols) or "none")
-                + ".",
+                "Activity reports, programmes of work and other meeting documents of the "
+                "Convention on Migratory Species (CMS) and its Family of instruments: "
+                "activity areas, sub-activities, report entries and programme activities "
+                "with the documents they cite, their funders, partners, responsible "
+                "entities and instruments, each fact traceable to the row, cell or "
+                "paragraph it was read from. Sources: " + (", ".join(symbols) or "none") + ".",
                 language="en",
             ),
         ),
@@ -603,6 +604,49 @@ def schema_org_dataset(triples: Iterable[Triple]) -> dict[str, Any]:
     if downloads:
         out["distribution"] = downloads
     return {k: v for k, v in out.items() if v not in (None, [], {})}
+
+
+_KIND_TITLES = {
+    "activity-report": "activity reports",
+    "programme-of-work": "programmes of work and work plans",
+    "document": "other meeting documents",
+}
+_FORMAT_TYPES = {  # IANA media types of the formats sources are read from
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html",
+    "txt": "text/plain",
+}
+
+
+def _sources(dataset: NamedNode, version: StoreVersion) -> list[Triple]:
+    """The source documents by kind and by file format, each a `subset
+    <https://www.w3.org/TR/void/#subset>`_ of the dataset with its count
+    (``void:entities``): how many activity reports, programmes of work and other
+    documents, read from how many PDF, Word, web-page and text files."""
+    sources = version.manifest.get("sources", [])
+    out: list[Triple] = []
+    for facet, values, title in (
+        ("kind", Counter(s.get("kind", "activity-report") for s in sources), _KIND_TITLES),
+        ("format", Counter(s.get("format", "txt") for s in sources), None),
+    ):
+        for value, count in sorted(values.items()):
+            part = NamedNode(f"{dataset.value}/sources/{facet}/{_slug(value)}")
+            label = (title or {}).get(value) or f"sources read from {value} files"
+            out += [
+                Triple(dataset, _n(ns.VOID, "subset"), part),
+                Triple(part, _RDF_TYPE, _n(ns.VOID, "Dataset")),
+                Triple(part, _n(ns.DCT, "title"), Literal(label, language="en")),
+                Triple(part, _n(ns.VOID, "entities"), _int(count)),
+            ]
+            if facet == "kind":
+                out.append(Triple(part, _n(ns.CMSG, "documentKind"), Literal(value)))
+            else:
+                out.append(Triple(part, _n(ns.CMSG, "sourceFormat"), Literal(value)))
+                if media := _FORMAT_TYPES.get(value):
+                    iana = NamedNode(f"http://www.iana.org/assignments/media-types/{media}")
+                    out.append(Triple(part, _n(ns.DCT, "format"), iana))
+    return out
 
 
 @dataclass(frozen=True)

@@ -533,7 +533,8 @@ def _link_passages(
             passage.text, passage.field, gazetteer, context=context, place=passage.place
         )
         linked.append(found)
-        unlinked.extend(_unlinked_at(names, path, passage.place))
+        if not passage.text.isupper():  # in a title in capitals every word looks an acronym
+            unlinked.extend(_unlinked_at(names, path, passage.place))
     return linked, unlinked
 
 
@@ -673,4 +674,7 @@ def _with_forms(
             continue
         local.exact.pop(tuple(t.group() for t in tokenize(link.abbreviation.short)), None)
         local.add_form(link.abbreviation.short, link.entity, case_sensitive=True)
+        # and the expansion as written: "Advisory Committee" is the same body here
+        local.add_form(" ".join(link.abbreviation.expansion.split()), link.entity,
+                       case_sensitive=True)  # fmt: skip
     return local

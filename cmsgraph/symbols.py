@@ -83,6 +83,7 @@ __all__ = [
     "Citation",
     "Symbol",
     "SymbolMatch",
+    "act_symbol",
     "citations",
     "context",
     "find_symbols",
@@ -295,6 +296,15 @@ def _act(instrument: str, kind: str, number: str, revision: str = "") -> Symbol:
         revision=revision,
         context=prefix,
     )
+
+
+def act_symbol(instrument: str, kind: str, number: str) -> str:
+    """The full symbol of an act (a resolution, decision, recommendation or outcome).
+
+    >>> act_symbol("cms", "Resolution", "10.9"), act_symbol("Sharks", "Outcome", "3.8")
+    ('UNEP/CMS/Resolution 10.9', 'CMS/Sharks/Outcome 3.8')
+    """
+    return _act(_instrument(instrument), kind, number).full
 
 
 def _act_revision(text: str | None) -> str:

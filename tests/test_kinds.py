@@ -45,11 +45,11 @@ def gazetteer():
 
 
 def test_registry_order_and_the_last_kind_accepts_anything():
-    assert [k.name for k in KINDS] == ["activity-report", "work-programme", "meeting-document"]
+    assert [k.name for k in KINDS] == ["activity-report", "programme-of-work", "document"]
     assert [k.records for k in KINDS] == [Report, WorkProgramme, MeetingDocument]
-    assert kind_named("work-programme") is KINDS[1]
+    assert kind_named("programme-of-work") is KINDS[1]
     kind, records = classify(read_bytes(b"A note.\n", "note.txt"))
-    assert kind.name == "meeting-document" and isinstance(records, MeetingDocument)
+    assert kind.name == "document" and isinstance(records, MeetingDocument)
 
 
 @pytest.mark.parametrize(
@@ -57,9 +57,9 @@ def test_registry_order_and_the_last_kind_accepts_anything():
     [
         ("seed", "activity-report"),
         ("aewa-report", "activity-report"),
-        ("sharks-programme", "work-programme"),
-        ("ascobans-work-plan", "work-programme"),
-        ("prose", "meeting-document"),
+        ("sharks-programme", "programme-of-work"),
+        ("ascobans-work-plan", "programme-of-work"),
+        ("prose", "document"),
     ],
 )
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -278,7 +278,7 @@ def test_prose_roles_and_footnote(prose, fmt):
 def test_a_document_without_a_symbol_is_named_after_its_file_with_a_warning():
     page = b"<h1>Notes on flyways</h1><p>1. AEWA and Germany met in Bonn (see Res. 11.14).</p>"
     kind, records = classify(read_bytes(page, "/data/flyway notes.html"))
-    assert kind.name == "meeting-document"
+    assert kind.name == "document"
     assert (records.document.symbol, records.document.printed_symbol) == ("flyway notes", False)
     assert records.document.context == ""
     (warning,) = records.warnings
@@ -301,7 +301,7 @@ def test_parse_file_keeps_the_txt_contract(tmp_path, seed_text):
     with pytest.raises(InputError, match="not a CMS activity report"):
         parse_file(path)
     kind, _ = classify(read_bytes(path.read_bytes(), str(path)))
-    assert kind.name == "meeting-document"  # the new API reads it, as prose
+    assert kind.name == "document"  # the new API reads it, as prose
 
 
 def test_a_sniffed_activity_table_with_a_broken_row_is_an_error_with_its_line(seed_text):

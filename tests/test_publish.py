@@ -83,6 +83,16 @@ def v2_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_store(rendered, seed_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled report, a programme of work and a prose document, so that every named
+    query has answers to compare with a remote store's."""
+    store = tmp_path_factory.mktemp("family") / "store"
+    sources = [seed_path, rendered("sharks-programme", "txt"), rendered("prose", "txt")]
+    cmsgraph.build(sources, store=store)
+    return store
+
+
+@pytest.fixture(scope="session")
 def local_count(built_store: Path) -> int:
     table = _local_select(built_store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT * {?s ?p ?o} }")
     return int(table.values()[0][0] or 0)

@@ -313,7 +313,7 @@ def test_scripts_and_styles_in_a_web_page_are_dropped_and_text_is_inert(tmp_path
     assert texts[-1] == "See Doc 21.1 <script>alert(2)</script>"  # escaped text stays text
     assert not [t for t in texts if "injected" in t or 'alert("x")' in t or "color:red" in t]
     kind, records = classify(doc)
-    assert kind.name == "meeting-document" and records.document.symbol == "UNEP/CMS/COP12/Doc.21.2"
+    assert kind.name == "document" and records.document.symbol == "UNEP/CMS/COP12/Doc.21.2"
 
 
 def test_missing_file_and_folder(tmp_path):

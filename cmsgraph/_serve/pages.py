@@ -430,7 +430,7 @@ def home_page(
         for name, question, text in queries
     )
     body = (
-        "<h1>cmsgraph</h1><p>CMS Family activity reports as a knowledge graph"
+        "<h1>cmsgraph</h1><p>CMS Family meeting documents as a knowledge graph"
         + (f": {esc(triples)} triples" if triples else "")
         + f" under <code>{esc(site.base)}</code>.</p>"
         + (f"<h2>Source documents</h2><ul>{docs}</ul>" if docs else "")

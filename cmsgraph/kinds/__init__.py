@@ -10,9 +10,9 @@ module and one entry here, before the last.
 kind                 sniffs                                 records (``cmsgraph.model``)
 ===================  =====================================  ==============================
 activity-report      a row ``NR. | ACTIVITY | DESCRIPTION``  ``Report`` -> ``LinkedReport``
-work-programme       a table whose header row names an      ``WorkProgramme`` ->
+programme-of-work    a table whose header row names an      ``WorkProgramme`` ->
                      activity column and another known one  ``LinkedWorkProgramme``
-meeting-document     anything                               ``MeetingDocument`` ->
+document             anything                               ``MeetingDocument`` ->
                                                             ``LinkedMeetingDocument``
 ===================  =====================================  ==============================
 """

@@ -27,7 +27,7 @@ class Kind(Generic[R, L]):
     document it sniffed but cannot place); ``link(records, gazetteer)`` links them.
     """
 
-    name: str  # "activity-report", "work-programme", "meeting-document"
+    name: str  # "activity-report", "programme-of-work", "document"
     label: str  # for people: "activity report"
     records: type[R]  # what ``read`` returns
     sniff: Callable[[Document], bool]

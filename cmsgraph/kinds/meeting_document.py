@@ -48,7 +48,7 @@ def _link(records: MeetingDocument, gazetteer: Gazetteer) -> LinkedMeetingDocume
 
 
 KIND = Kind(
-    name="meeting-document",
+    name="document",
     label="meeting document",
     records=MeetingDocument,
     sniff=sniff,

@@ -293,7 +293,7 @@ def _link(records: WorkProgramme, gazetteer: Gazetteer) -> LinkedWorkProgramme:
 
 
 KIND = Kind(
-    name="work-programme",
+    name="programme-of-work",
     label="programme of work",
     records=WorkProgramme,
     sniff=sniff,
