@@ -40,6 +40,7 @@ _FOOTNOTE_DEF_RE = re.compile(rf"^([{_SUPERSCRIPTS}]+)\s*(.+)$")
 # The marker and the one space before it ("CAFF ¹"); not \s*, which backtracks
 # quadratically over long runs of white space (50,000 nested tags make as many breaks).
 _FOOTNOTE_MARK_RE = re.compile(rf"[ \t]?([{_SUPERSCRIPTS}]+)")
+_SUPERSCRIPT_RE = re.compile(rf"[{_SUPERSCRIPTS}]")
 _TAG_BREAK_RE = re.compile(r"<\s*(?:br|/?p|/?li|/?tr|/?ol|/?ul|/?div)\b[^<>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
 _ORDINAL_SPLIT_RE = re.compile(r"\b(\d+) (st|nd|rd|th)\b")
@@ -107,11 +108,15 @@ def clean_cell(raw: str) -> tuple[str, tuple[str, ...]]:
     >>> clean_cell("<p>Cooperated with CAFF ¹ in the&nbsp;Index.</p> <p>See Doc 19.1.</p>")
     ('Cooperated with CAFF in the Index.\\nSee Doc 19.1.', ('1',))
     """
-    text = _TAG_BREAK_RE.sub("\n", raw)
-    text = _TAG_RE.sub(" ", text)
-    text = html.unescape(text)
-    markers = tuple(m.translate(SUPERSCRIPT_DIGITS) for m in _FOOTNOTE_MARK_RE.findall(text))
-    text = _FOOTNOTE_MARK_RE.sub("", text)
+    text = raw
+    if "<" in text:  # most cells of a generated or plain text have no markup: skip the scans
+        text = _TAG_RE.sub(" ", _TAG_BREAK_RE.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    markers: tuple[str, ...] = ()
+    if _SUPERSCRIPT_RE.search(text):
+        markers = tuple(m.translate(SUPERSCRIPT_DIGITS) for m in _FOOTNOTE_MARK_RE.findall(text))
+        text = _FOOTNOTE_MARK_RE.sub("", text)
     text = _ORDINAL_SPLIT_RE.sub(r"\1\2", text)
     lines = (" ".join(part.split()) for part in text.split("\n"))
     return "\n".join(line for line in lines if line), markers
