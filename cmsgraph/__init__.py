@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .describe import void_description
     from .exporter import ExportResult, export
     from .gazetteer import Gazetteer, load_gazetteer
+    from .history import Change, Comparison, Proposal, compare, read_matches, write_review
     from .link import link_report
     from .parse import parse_file, parse_text
     from .pipeline import BuildResult, build, remove
@@ -39,11 +40,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BuildResult",
+    "Change",
     "CmsGraphError",
+    "Comparison",
     "ExportResult",
     "Gazetteer",
     "InputError",
     "NamedQuery",
+    "Proposal",
     "PublishResult",
     "QueryError",
     "RemoteError",
@@ -53,6 +57,7 @@ __all__ = [
     "StoreError",
     "ValidationError",
     "build",
+    "compare",
     "export",
     "link_report",
     "load_gazetteer",
@@ -63,10 +68,12 @@ __all__ = [
     "parse_text",
     "publish",
     "query",
+    "read_matches",
     "remove",
     "serve",
     "to_pyvis",
     "void_description",
+    "write_review",
     "write_site",
 ]
 
@@ -95,6 +102,12 @@ _LAZY = {
     "network_graph": "viz",
     "to_pyvis": "viz",
     "write_site": "viz",
+    "Change": "history",
+    "Comparison": "history",
+    "Proposal": "history",
+    "compare": "history",
+    "read_matches": "history",
+    "write_review": "history",
 }
 
 
