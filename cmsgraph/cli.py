@@ -10,11 +10,13 @@ import argparse
 import logging
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CmsGraphError
+from .formats import formats
 
 if TYPE_CHECKING:
     from .pipeline import BuildResult
@@ -91,7 +93,18 @@ def _parser() -> argparse.ArgumentParser:
         help="a named query (see 'cmsgraph queries') or a SPARQL query file",
     )
     p.add_argument("--store", type=Path, help=store_help)
-    p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    p.add_argument(
+        "--format",
+        choices=[f.key for f in formats(kind="results", use="cli")],
+        help="table (for people, the default on standard output), W3C SPARQL csv or tsv, "
+        "SPARQL json or xml, xlsx (an Excel workbook); with --out, the default is the one "
+        "its extension names (.txt .srj/.json .srx/.xml .csv .tsv .xlsx), else csv",
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the results to FILE (never half-written) instead of standard output",
+    )
     p.add_argument(
         "--param",
         action="append",
@@ -160,11 +173,11 @@ def _parser() -> argparse.ArgumentParser:
     # -- export (issue 5): subparser registration goes here --
     p = sub.add_parser(
         "export",
-        help="write the graph as an RDF file, with its VoID/DCAT description and ontology docs",
+        help="write the graph as an RDF file, with its VoID / DCAT-AP description and docs",
     )
     p.add_argument(
         "--format",
-        choices=["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"],
+        choices=[f.key for f in formats(use="export")],
         help="default: the one --out's extension names (.ttl .nt .nq .trig .jsonld .rdf), "
         "else turtle; nquads and trig keep the named graphs, the others hold their union",
     )
@@ -192,6 +205,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sparql-endpoint", type=_iri, metavar="URL", help="an endpoint serving the same data"
+    )
+    p.add_argument("--publisher-name", metavar="NAME", help="the publisher's name")
+    p.add_argument(
+        "--homepage",
+        type=_iri,
+        metavar="URL",
+        help="the catalogue's home page (default: the endpoint's server, else the publisher)",
+    )
+    p.add_argument(
+        "--contact",
+        type=_iri,
+        metavar="URL",
+        help="mailto: or web address of the dataset's contact point (default: the home page)",
     )
     p.set_defaults(run=_export)
 
@@ -376,11 +402,16 @@ def _summary(result: BuildResult, *, show_warnings: bool) -> None:
     names = ", ".join(s.symbol for s in result.sources[:5])
     more = f" and {result.documents - 5} more" if result.documents > 5 else ""
     print(f"Built {result.store} from {result.documents} document(s): {names}{more}")
+    kinds = Counter(s.kind for s in result.sources)
+    formats = Counter(s.format for s in result.sources)
     rows = [
         ("documents", result.documents),
         ("  processed", result.processed),
         ("  unchanged", result.documents - result.processed),
-        ("report entries", result.entries),
+        *((f"  {kind}", n) for kind, n in sorted(kinds.items()) if len(kinds) > 1),
+        *((f"  from {fmt}", n) for fmt, n in sorted(formats.items()) if len(formats) > 1),
+        # entries of reports; with other kinds, their activities and linked paragraphs too
+        ("report entries" if set(kinds) <= {"activity-report"} else "rows read", result.entries),
         ("triples", result.triples),
         ("linked mentions", result.linked_mentions),
         ("not-linked names", len(result.not_linked)),
@@ -404,16 +435,25 @@ def _summary(result: BuildResult, *, show_warnings: bool) -> None:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from .results import format_results
+    from .results import serialize_results, write_results
     from .sparql import query
 
     result = query(
         args.query, store=args.store, params=args.param, endpoint=args.endpoint, graph=args.graph
     )
-    if isinstance(result, bool):
-        print("true" if result else "false")
-    else:
-        sys.stdout.write(format_results(result, args.format))
+    if args.out is not None:
+        write_results(result, args.out, args.format)
+        return 0
+    fmt = args.format or "table"
+    if fmt == "xlsx" and sys.stdout.isatty():
+        usage = CmsGraphError(
+            "a workbook is not for a terminal", hint="write it to a file: --out FILE.xlsx"
+        )
+        usage.exit_code = 2
+        raise usage
+    sys.stdout.flush()
+    sys.stdout.buffer.write(serialize_results(result, fmt))
+    sys.stdout.buffer.flush()
     return 0
 
 
@@ -488,6 +528,9 @@ def _export(args: argparse.Namespace) -> int:
         publisher=args.publisher,
         dump_url=args.dump_url,
         sparql_endpoint=args.sparql_endpoint,
+        publisher_name=args.publisher_name,
+        homepage=args.homepage,
+        contact=args.contact,
     )
     if result.path is not None:
         unit = "quads" if result.format in ("nquads", "trig") else "triples"

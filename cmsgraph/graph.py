@@ -1,7 +1,10 @@
 """Linked records -> RDF triples.
 
-Each source document gives the triples of its graph (its report, entries, activity
-areas and what its rows cite); the gazetteer's entities and the ontology give theirs.
+Each source document gives the triples of its graph, by its kind (:data:`GRAPHS`): an
+activity report its entries, activity areas and what its rows cite; a programme of
+work its activities, their groups and what their cells name; any other meeting
+document the paragraphs that name or cite something. The gazetteer's entities and
+the ontology give theirs.
 The store keeps them all in one default graph, each triple once (see
 :mod:`cmsgraph.store`). Every link from an entry (cites, funded by, involves, partner
 ...) is restated by a mention node that says which cell and which text it was read
@@ -26,17 +29,42 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import PurePath
+from typing import Any
 
 from . import namespaces as ns
+from . import symbols
 from .errors import CmsGraphError
 from .gazetteer import Gazetteer
-from .model import DocumentInfo, Entity, Field, LinkedEntry, LinkedReport, Role
+from .model import (
+    CitationKind,
+    DocumentInfo,
+    Entity,
+    Field,
+    LinkedEntry,
+    LinkedMeetingDocument,
+    LinkedReport,
+    LinkedText,
+    LinkedWorkProgramme,
+    Place,
+    Role,
+)
 from .rdf import Lit, Statement, to_pyoxigraph
 
-__all__ = ["entity_triples", "meeting_date", "order_key", "quote_property", "report_triples"]
+__all__ = [
+    "GRAPHS",
+    "document_triples",
+    "entity_triples",
+    "meeting_date",
+    "order_key",
+    "quote_property",
+    "report_triples",
+    "text_property",
+]
 
 Iri = str  # an IRI minted by ns.Iris or written here: always valid
 
@@ -61,6 +89,8 @@ PREDICATE_BY_ROLE: dict[Role, Iri] = {
     Role.COUNTRY: _n(ns.CMSG, "mentionsCountry"),
     Role.PROGRAMME: _n(ns.CMSG, "mentionsProgramme"),
     Role.CONCEPT: _n(ns.CMSG, "mentionsConcept"),
+    Role.RESPONSIBLE: _n(ns.CMSG, "responsibleEntity"),
+    Role.ORGANISATION: _n(ns.CMSG, "mentionsOrganisation"),
     Role.REGION: _n(ns.CMSG, "mentionsRegion"),
 }
 _CLASSES_BY_TYPE: dict[str, tuple[Iri, ...]] = {
@@ -102,7 +132,24 @@ def quote_property(which: Field) -> Iri:
     return _QUOTE[which]
 
 
-_QUOTE = {f: _n(ns.CMSG, f"{f.value}Quote") for f in Field}
+def _camel(name: str) -> str:
+    head, *rest = name.split("-")
+    return head + "".join(part.title() for part in rest)
+
+
+# cmsg:activityQuote ... cmsg:relatedDocumentsQuote: one per Field (the ontology declares them)
+_QUOTE = {f: _n(ns.CMSG, f"{_camel(f.value)}Quote") for f in Field}
+# The cell texts of a row or paragraph: cmsg:activityText, cmsg:mandateText ...
+_TEXT = {f: _n(ns.CMSG, f"{_camel(f.value)}Text") for f in Field}
+
+
+def text_property(which: Field) -> Iri:
+    """The property that holds the whole text of a cell (or paragraph) ``which``.
+
+    >>> text_property(Field.RELATED_DOCUMENTS)
+    'https://w3id.org/cmsgraph/ontology#relatedDocumentsText'
+    """
+    return _TEXT[which]
 
 
 class _Triples:
@@ -142,6 +189,7 @@ def entity_triples(gazetteer: Gazetteer, iris: ns.Iris) -> list[Statement]:
 def _entity(out: _Triples, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> None:
     node = iris.entity(e.type, e.id)
     out.types(node, *_CLASSES_BY_TYPE[e.type])
+    out.text(node, _n(ns.CMSG, "entityType"), e.type)
     out.text(node, _n(ns.SKOS, "prefLabel"), e.label)
     out.text(node, _n(ns.RDFS, "label"), e.label)
     for alt in dict.fromkeys((e.name, *e.acronyms, *e.aliases)):
@@ -166,30 +214,84 @@ def _entity(out: _Triples, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> No
         out.text(node, _n(ns.SKOS, "notation"), f"{e.series}{e.number}")
 
 
-def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> list[Statement]:
-    """The graph of one source document."""
-    report, doc = linked.report, linked.report.document
-    out = _Triples()
-    convention = doc.context.split("/")[1].lower()  # "UNEP/CMS/COP11" -> "cms"
-    doc_node = iris.document(doc.symbol)
-    out.types(doc_node, _n(ns.CMSG, "ActivityReport"), _n(ns.CMSG, "MeetingDocument"))
-    out.text(doc_node, _n(ns.DCT, "identifier"), doc.symbol)
-    out.text(doc_node, _n(ns.DCT, "title"), doc.title)
-    out.text(doc_node, _n(ns.RDFS, "label"), doc.symbol)
-    if doc.date:
-        out.add(doc_node, _n(ns.DCT, "date"), _typed(doc.date, "date"))
-    out.text(doc_node, _n(ns.CMSG, "agendaItem"), doc.agenda_item)
-    out.text(doc_node, _n(ns.DCT, "abstract"), doc.summary)
-    out.text(doc_node, _n(ns.CMSG, "sourceFile"), PurePath(report.path).name)
-    out.text(doc_node, _n(ns.CMSG, "sha256"), report.sha256)
-    if doc.meeting:
+def document_triples(linked: Any, gazetteer: Gazetteer, iris: ns.Iris) -> list[Statement]:
+    """The graph of one source document, by the type of its linked records (see
+    :data:`GRAPHS`).
+
+    :raises TypeError: for records of no document kind.
+    """
+    graph = GRAPHS.get(type(linked))
+    if graph is None:
+        raise TypeError(f"not the linked records of a document kind: {type(linked).__name__}")
+    return graph(linked, gazetteer, iris)
+
+
+_KIND_CLASSES = {
+    "activity-report": ("ActivityReport", "MeetingDocument"),
+    "programme-of-work": ("WorkProgramme", "MeetingDocument"),
+    "document": ("MeetingDocument",),
+}
+
+
+def convention_of(info: DocumentInfo) -> str:
+    """The instrument whose resolutions and budget lines a document's bare numbers
+    name, lower case: "cms" for ``UNEP/CMS/COP11``, "aewa", "ascobans", "sharks" ...
+
+    >>> from cmsgraph.model import DocumentInfo
+    >>> info = DocumentInfo("ASCOBANS/AC25/Doc.2.1", "ASCOBANS/AC25", "", None, None, None,
+    ...                     None, None, None, "")
+    >>> convention_of(info)
+    'ascobans'
+    """
+    if info.context.startswith("UNEP/") and info.context.count("/") >= 2:
+        return info.context.split("/")[1].lower()  # "UNEP/CMS/Raptors/MOS2" -> "cms"
+    parsed = symbols.parse_symbol(info.symbol) if info.printed_symbol else None
+    return parsed.instrument.lower() if parsed and parsed.instrument else "cms"
+
+
+def _document_node(
+    out: _Triples,
+    info: DocumentInfo,
+    path: str,
+    sha256: str,
+    fmt: str,
+    kind: str,
+    gazetteer: Gazetteer,
+    iris: ns.Iris,
+) -> tuple[Iri, str]:
+    """The document's own node, for every kind: its symbol, title, date, meeting,
+    file and format. Returns the node and the document's convention."""
+    convention = convention_of(info)
+    doc_node = iris.document(info.symbol)
+    out.types(doc_node, *(_n(ns.CMSG, c) for c in _KIND_CLASSES[kind]))
+    out.text(doc_node, _n(ns.DCT, "identifier"), info.symbol)
+    out.text(doc_node, _n(ns.DCT, "title"), info.title)
+    out.text(doc_node, _n(ns.RDFS, "label"), info.symbol)
+    if info.date:
+        out.add(doc_node, _n(ns.DCT, "date"), _typed(info.date, "date"))
+    out.text(doc_node, _n(ns.CMSG, "agendaItem"), info.agenda_item)
+    out.text(doc_node, _n(ns.DCT, "abstract"), info.summary)
+    out.text(doc_node, _n(ns.CMSG, "sourceFile"), PurePath(path).name)
+    out.text(doc_node, _n(ns.CMSG, "sha256"), sha256)
+    out.text(doc_node, _n(ns.CMSG, "sourceFormat"), str(fmt))
+    if info.meeting:
         meeting = _meeting(
-            out, gazetteer, iris, convention, doc.meeting, doc.meeting_title, doc.place
+            out, gazetteer, iris, convention, info.meeting, info.meeting_title, info.place
         )
         out.add(doc_node, _n(ns.CMSG, "forMeeting"), meeting)
-    if doc.resolution:
-        resolution = _resolution(out, iris, convention, doc.resolution)
+    if info.resolution:
+        resolution = _resolution(out, iris, convention, info.resolution)
         out.add(doc_node, _n(ns.CMSG, "reportsOnResolution"), resolution)
+    return doc_node, convention
+
+
+def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> list[Statement]:
+    """The graph of one activity report."""
+    report, doc = linked.report, linked.report.document
+    out = _Triples()
+    doc_node, convention = _document_node(
+        out, doc, report.path, report.sha256, report.format, "activity-report", gazetteer, iris
+    )
     for entity_id in linked.document_mentions:
         entity = gazetteer.entities[entity_id]
         out.add(doc_node, _n(ns.CMSG, "mentions"), iris.entity(entity.type, entity.id))
@@ -209,7 +311,8 @@ def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) ->
         for objective in area.objectives:
             out.text(node, _n(ns.CMSG, "objective"), objective)
         out.add(node, _n(ns.PROV, "wasDerivedFrom"), doc_node)
-        out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(area.line), "integer"))
+        if area.line:  # a .txt source's line; other formats have none
+            out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(area.line), "integer"))
         if doc.resolution:
             out.add(node, _n(ns.DCT, "source"), iris.resolution(convention, doc.resolution))
 
@@ -232,6 +335,7 @@ def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) ->
         _entry(
             out, linked_entry, doc.symbol, period, subactivities, scope, convention, gazetteer, iris
         )
+    _summarise(out, doc_node)
     return _dedupe(out.triples)
 
 
@@ -335,22 +439,10 @@ def _entry(
     out.text(node, _n(ns.CMSG, "resourcesText"), entry.resources_text)
     for footnote in entry.footnotes:
         out.text(node, _n(ns.CMSG, "footnote"), footnote)
-    out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(entry.line), "integer"))
+    _place(out, node, entry.place, entry.line)
     for kind in linked.resource_kinds:
         out.add(node, _n(ns.CMSG, "resourceKind"), _n(ns.CMSG, _RESOURCE_KINDS[kind]))
-
-    mention_count = 0
-
-    def link(predicate: Iri, target: Iri, which: Field, text: str) -> None:
-        nonlocal mention_count
-        out.add(node, predicate, target)
-        mention_count += 1
-        mention = f"{node}/mention/{mention_count}"
-        out.add(mention, _RDF_SUBJECT, node)  # a cmsg:Mention by its quote's rdfs:domain
-        out.add(mention, _RDF_PREDICATE, predicate)
-        out.add(mention, _RDF_OBJECT, target)
-        out.add(mention, _QUOTE[which], _text(text))
-
+    link = _Links(out, node).add
     for m in linked.mentions:
         entity = gazetteer.entities[m.entity]
         link(
@@ -379,9 +471,197 @@ def _entry(
         link(_n(ns.CMSG, "amount"), money, amount.field, amount.text)
 
 
+class _Links:
+    """States the links of one row or paragraph (``node``), each restated by a mention
+    node with its quote (see the module docstring)."""
+
+    def __init__(self, out: _Triples, node: Iri) -> None:
+        self.out, self.node, self.count = out, node, 0
+
+    def add(self, predicate: Iri, target: Iri, which: Field, text: str) -> None:
+        out, node = self.out, self.node
+        out.add(node, predicate, target)
+        self.count += 1
+        mention = f"{node}/mention/{self.count}"
+        out.add(mention, _RDF_SUBJECT, node)  # a cmsg:Mention by its quote's rdfs:domain
+        out.add(mention, _RDF_PREDICATE, predicate)
+        out.add(mention, _RDF_OBJECT, target)
+        out.add(mention, _QUOTE[which], _text(text))
+
+
+def _place(out: _Triples, node: Iri, place: Place | None, line: int = 0) -> None:
+    """Where a row or paragraph stands in its file: the line of a .txt source, else the
+    page (PDF), paragraph, table and row (``Place``: 1-based)."""
+    line = line or (place.line if place and place.line else 0)
+    if line:
+        out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(line), "integer"))
+    if place is None:
+        return
+    for value, local in ((place.page, "page"), (place.paragraph, "paragraphNumber"),
+                         (place.table, "tableNumber"), (place.row, "rowNumber"),
+                         (place.cell, "cellNumber")):  # fmt: skip
+        if value:
+            out.add(node, _n(ns.CMSG, local), _typed(str(value), "integer"))
+
+
+def _summarise(out: _Triples, doc_node: Iri) -> None:
+    """The document names every entity its rows and paragraphs name (``cmsg:mentions``)
+    and references every document they cite (``dct:references``): one triple per pair,
+    for the questions asked of documents as wholes (the citation network, who a
+    document names)."""
+    cites = {_n(ns.CMSG, "citesDocument"), _n(ns.CMSG, "citesResolution")}
+    named = set(PREDICATE_BY_ROLE.values())
+    below = doc_node + "/"
+    found: list[Statement] = []
+    for s, p, o in out.triples:
+        if not s.startswith(below) or not isinstance(o, str):
+            continue
+        if p in cites:
+            found.append(Statement(doc_node, _n(ns.DCT, "references"), o))
+        elif p in named:
+            found.append(Statement(doc_node, _n(ns.CMSG, "mentions"), o))
+    out.triples.extend(found)
+
+
+# --- Programmes of work ---------------------------------------------------------------
+
+
+def work_programme_triples(
+    linked: LinkedWorkProgramme, gazetteer: Gazetteer, iris: ns.Iris
+) -> list[Statement]:
+    """The graph of one programme of work: the document, its groups (section headings)
+    and its activities (rows) with each cell's text and what it names and cites."""
+    programme, info = linked.programme, linked.programme.document
+    out = _Triples()
+    doc_node, convention = _document_node(
+        out, info, programme.path, programme.sha256, programme.format, "programme-of-work",
+        gazetteer, iris,
+    )  # fmt: skip
+    if linked.instrument:
+        entity = gazetteer.entities[linked.instrument]
+        out.add(doc_node, _n(ns.CMSG, "programmeOf"), iris.entity(entity.type, entity.id))
+    for entity in linked.entities:  # bodies its legend defines and the gazetteer lacks
+        _entity(out, entity, gazetteer, iris)
+    entities = ChainMap({e.id: e for e in linked.entities}, gazetteer.entities)
+    for index, group in enumerate(programme.groups, start=1):
+        node = iris.group(info.symbol, index)
+        out.types(node, _n(ns.CMSG, "ActivityGroup"))
+        out.add(node, _n(ns.DCT, "isPartOf"), doc_node)
+        out.text(node, _n(ns.SKOS, "prefLabel"), group.title)
+        out.text(node, _n(ns.SKOS, "notation"), group.number)
+        out.text(node, _n(ns.RDFS, "label"), f"{group.number or ''} {group.title}".strip())
+        _place(out, node, group.place)
+    for la in linked.activities:
+        activity = la.activity
+        node = iris.work_activity(info.symbol, activity.index)
+        out.types(node, _n(ns.CMSG, "ProgrammeActivity"))  # a prov:Entity by subclass
+        out.add(node, _n(ns.PROV, "wasDerivedFrom"), doc_node)
+        out.add(node, _n(ns.CMSG, "rowIndex"), _typed(str(activity.index), "integer"))
+        out.text(node, _n(ns.SKOS, "notation"), activity.number)
+        text = activity.text(Field.ACTIVITY)
+        label = " ".join(text.split())[:120] or f"activity {activity.index}"
+        out.text(node, _n(ns.RDFS, "label"), f"{activity.number} {label}" if activity.number
+                 else label)  # fmt: skip
+        if activity.group:
+            out.add(node, _n(ns.CMSG, "inGroup"), iris.group(info.symbol, activity.group))
+        _place(out, node, activity.place)
+        for cell in activity.cells:
+            if cell.field is not Field.NUMBER:
+                out.text(node, _TEXT[cell.field], cell.text)
+            for footnote in cell.footnotes:
+                out.text(node, _n(ns.CMSG, "footnote"), footnote)
+        links = _Links(out, node)
+        for linked_text in la.cells:
+            _link_text(out, links, linked_text, convention, entities, iris)
+    _summarise(out, doc_node)
+    return _dedupe(out.triples)
+
+
+# --- Any other meeting document --------------------------------------------------------
+
+
+def meeting_document_triples(
+    linked: LinkedMeetingDocument, gazetteer: Gazetteer, iris: ns.Iris
+) -> list[Statement]:
+    """The graph of any other meeting document: the document, and each paragraph (or
+    cell of a table no kind reads) that names, cites or costs something, with its
+    place and text."""
+    document, info = linked.document, linked.document.document
+    out = _Triples()
+    doc_node, convention = _document_node(
+        out, info, document.path, document.sha256, document.format, "document",
+        gazetteer, iris,
+    )  # fmt: skip
+    for index, linked_text in enumerate(linked.passages, start=1):
+        if not (linked_text.mentions or linked_text.citations or linked_text.amounts):
+            continue  # a paragraph that names nothing adds nothing to the graph
+        node = iris.passage(info.symbol, index)
+        out.types(node, _n(ns.CMSG, "Passage"))
+        out.add(node, _n(ns.DCT, "isPartOf"), doc_node)
+        out.text(node, _TEXT[linked_text.field], linked_text.text)
+        _place(out, node, linked_text.place)
+        _link_text(out, _Links(out, node), linked_text, convention, gazetteer.entities, iris)
+    _summarise(out, doc_node)
+    return _dedupe(out.triples)
+
+
+def _link_text(
+    out: _Triples,
+    links: _Links,
+    linked: LinkedText,
+    convention: str,
+    entities: Mapping[str, Entity],
+    iris: ns.Iris,
+) -> None:
+    """What one cell or paragraph names (by role), cites and costs, each a link of
+    ``links.node`` with its mention (the cell's field and the exact text). ``entities``:
+    the gazetteer's, and those the document defines."""
+    for m in linked.mentions:
+        entity = entities[m.entity]
+        links.add(PREDICATE_BY_ROLE[m.role], iris.entity(entity.type, entity.id), m.field, m.text)
+    for c in linked.citations:
+        if c.kind is CitationKind.RESOLUTION and "/" not in c.value:  # its own instrument's
+            target = _resolution(out, iris, convention, c.value)
+            links.add(_n(ns.CMSG, "citesResolution"), target, c.field, c.text)
+        else:  # documents and other acts, by their full symbol (as in activity reports)
+            target = _document(out, iris, c.value)
+            links.add(_n(ns.CMSG, "citesDocument"), target, c.field, c.text)
+    for number, amount in enumerate(linked.amounts, start=links.count + 1):
+        money = f"{links.node}/amount/{number}"
+        out.types(money, _n(ns.SCHEMA, "MonetaryAmount"))
+        out.add(money, _n(ns.SCHEMA, "value"), _typed(amount.value, "decimal"))
+        out.text(money, _n(ns.SCHEMA, "currency"), amount.currency)
+        out.text(money, _n(ns.RDFS, "label"), amount.text)
+        links.add(_n(ns.CMSG, "amount"), money, amount.field, amount.text)
+
+
+# The graph of each kind's linked records: a new kind is one entry here
+GRAPHS: dict[type, Callable[[Any, Gazetteer, ns.Iris], list[Statement]]] = {
+    LinkedReport: report_triples,
+    LinkedWorkProgramme: work_programme_triples,
+    LinkedMeetingDocument: meeting_document_triples,
+}
+
+# A cited act is a document of its own class too (cmsg:Decision ...), by its symbol's kind
+_ACT_CLASSES = {
+    "Decision": "Decision",
+    "Recommendation": "Recommendation",
+    "Outcome": "Outcome",
+    "Resolution": "Resolution",
+}
+
+
+@lru_cache(maxsize=4096)
+def _act_class(symbol: str) -> str | None:
+    parsed = symbols.parse_symbol(symbol)
+    return _ACT_CLASSES.get(parsed.kind) if parsed else None
+
+
 def _document(out: _Triples, iris: ns.Iris, symbol: str) -> Iri:
     node = iris.document(symbol)
     out.types(node, _n(ns.CMSG, "MeetingDocument"))
+    if cls := _act_class(symbol):
+        out.types(node, _n(ns.CMSG, cls))
     out.text(node, _n(ns.DCT, "identifier"), symbol)
     out.text(node, _n(ns.RDFS, "label"), symbol)
     return node
@@ -392,6 +672,7 @@ def _resolution(out: _Triples, iris: ns.Iris, convention: str, number: str) -> I
     out.types(node, _n(ns.CMSG, "Resolution"))
     out.text(node, _n(ns.SKOS, "notation"), number)
     out.text(node, _n(ns.RDFS, "label"), f"{convention.upper()} Resolution {number}")
+    out.text(node, _n(ns.DCT, "identifier"), symbols.act_symbol(convention, "Resolution", number))
     return node
 
 
@@ -414,6 +695,7 @@ def _meeting(
             return iris.entity("Meeting", entity.id)
     node = iris.entity("Meeting", f"{convention}-{code.lower()}")
     out.types(node, *_CLASSES_BY_TYPE["Meeting"])
+    out.text(node, _n(ns.CMSG, "entityType"), "Meeting")
     out.text(node, _n(ns.SKOS, "prefLabel"), code)
     out.text(node, _n(ns.RDFS, "label"), f"{convention.upper()} {code}")
     out.text(node, _n(ns.SKOS, "notation"), code)

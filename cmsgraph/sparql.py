@@ -153,15 +153,10 @@ def run_local(
     The store's default graph holds every fact once (see :mod:`cmsgraph.store`), and a
     query sees it as is. A query that names graphs (``FROM``, ``FROM NAMED``,
     ``GRAPH``) runs, when ``version`` is given, on the dataset of the graphs it names
-    (all booked graphs for ``GRAPH ?g``), assembled from the version's bookkeeping.
+    (see :meth:`~cmsgraph.store.StoreVersion.for_query`).
     """
-    from ._sparql_scan import named_graphs, scan_query
-
-    if version is not None and scan_query(named.text).names_graphs:
-        iris, any_graph = named_graphs(named.text)
-        booked = version.graph_names()
-        wanted = booked if any_graph else [g for g in booked if g in iris]
-        store = version.dataset(wanted, store)  # type: ignore[arg-type]
+    if version is not None:
+        store, _ = version.for_query(store, named.text)  # type: ignore[arg-type]
     try:
         result = store.query(  # type: ignore[attr-defined]
             named.text,

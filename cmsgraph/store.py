@@ -75,6 +75,7 @@ __all__ = [
     "StoreVersion",
     "default_store_dir",
     "open_current",
+    "open_version",
     "staged_version",
 ]
 
@@ -214,20 +215,73 @@ class StoreVersion:
         """Every graph the version books: the sources, the gazetteer, the ontology."""
         return list(self.manifest.get("graphs", ()))
 
-    def graph_triples(self, name: str, store: Store | None = None) -> list[Triple]:
-        """The triples of one booked graph, assembled from its ledger and the store.
+    def ledger(self, name: str) -> tuple[list[str], bytes]:
+        """The bookkeeping of one booked graph: its owned subjects (IRIs) and its shared
+        triples (N-Triples, one a line).
 
         :raises StoreError: if the version books no graph of that name.
         """
         ledger = self.path / _LEDGER / _ledger_name(name)
         if name not in self.manifest.get("graphs", ()) or not ledger.exists():
             raise StoreError(f"{self.root}: no graph {name} in the store")
-        subjects, shared = _read_ledger(ledger)
+        return _read_ledger(ledger)
+
+    def graph_triples(self, name: str, store: Store | None = None) -> list[Triple]:
+        """The triples of one booked graph, assembled from its ledger and the store.
+
+        :raises StoreError: if the version books no graph of that name.
+        """
+        subjects, shared = self.ledger(name)
         db = store if store is not None else self.open()
         out = [q.triple for s in subjects
                for q in db.quads_for_pattern(NamedNode(s), None, None, DefaultGraph())]  # fmt: skip
         out.extend(q.triple for q in parse(shared, RdfFormat.N_TRIPLES))
         return out
+
+    def for_query(
+        self,
+        store: Store,
+        text: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        union_alias: str | None = None,
+    ) -> tuple[Store, dict[str, Any]]:
+        """The store to run query ``text`` on, and the dataset arguments for
+        ``Store.query``.
+
+        A query sees the store's default graph, every fact once. One that names graphs,
+        in its text (``FROM``, ``FROM NAMED``, ``GRAPH``) or through the SPARQL
+        Protocol's ``default-graph-uri`` / ``named-graph-uri`` (``default_graphs``,
+        ``named_graphs``), runs on the dataset of the booked graphs it names (all of
+        them for ``GRAPH ?g``), assembled in memory from the bookkeeping: see
+        :meth:`dataset`. ``union_alias`` (the graph ``cmsgraph publish`` writes the
+        whole store to) names the store's default graph.
+        """
+        from ._sparql_scan import named_graphs as graphs_in
+        from ._sparql_scan import scan_query
+
+        booked = self.graph_names()
+        if default_graphs is None and named_graphs is None:
+            if not scan_query(text).names_graphs:
+                return store, {}
+            iris, any_graph = graphs_in(text)
+            wanted = booked if any_graph else [g for g in booked if g in iris]
+            return self.dataset(wanted, store), {}
+        default, named = list(default_graphs or ()), list(named_graphs or ())
+        if named == [] and default and set(default) == {union_alias}:
+            return store, {}  # the whole store, as published
+        wanted = (
+            booked if union_alias in default else [g for g in booked if g in {*default, *named}]
+        )
+        memory = self.dataset(wanted, store)
+        kwargs: dict[str, Any] = {
+            "default_graph": [
+                DefaultGraph() if g == union_alias else NamedNode(g) for g in default
+            ],
+            "named_graphs": [NamedNode(g) for g in named],
+        }
+        return memory, kwargs
 
     def dataset(self, names: Iterable[str], store: Store | None = None) -> Store:
         """An in-memory store holding the graphs ``names`` as named graphs, and their
@@ -252,23 +306,36 @@ def open_current(root: str | Path) -> StoreVersion:
     for _attempt in range(50):
         if not current.exists():
             break
-        path = current.resolve()
-        held = pin(path)
-        if held is None:  # a build swapped ``current`` and removed this version meanwhile
-            continue
-        try:
-            manifest = json.loads((path / _MANIFEST).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            held.release()
-            raise StoreError(f"{root}: the store's manifest cannot be read: {exc}") from None
-        if manifest.get("format", 0) < FORMAT:
-            held.release()
-            raise StoreError(
-                f"{root}: the store was built by an older cmsgraph in another layout; "
-                "run 'cmsgraph build' again"
-            )
-        return StoreVersion(root, path, manifest, held)
+        version = open_version(current.resolve())
+        if version is not None:
+            return version
+        # a build swapped ``current`` and removed that version meanwhile: look again
     raise StoreError(f"{root}: no store here (run 'cmsgraph build' first, or pass --store DIR)")
+
+
+def open_version(path: str | Path) -> StoreVersion | None:
+    """The published version at ``path`` (``STORE/versions/v...``), pinned; None if a
+    build has removed it.
+
+    :raises StoreError: if its manifest cannot be read or it has an older layout.
+    """
+    path = Path(path)
+    root = path.parent.parent
+    held = pin(path)
+    if held is None:
+        return None
+    try:
+        manifest = json.loads((path / _MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        held.release()
+        raise StoreError(f"{root}: the store's manifest cannot be read: {exc}") from None
+    if manifest.get("format", 0) < FORMAT:
+        held.release()
+        raise StoreError(
+            f"{root}: the store was built by an older cmsgraph in another layout; "
+            "run 'cmsgraph build' again"
+        )
+    return StoreVersion(root, path, manifest, held)
 
 
 @contextlib.contextmanager

@@ -83,6 +83,7 @@ __all__ = [
     "Citation",
     "Symbol",
     "SymbolMatch",
+    "act_symbol",
     "citations",
     "context",
     "find_symbols",
@@ -254,6 +255,7 @@ class Citation:
     value: str
     start: int
     end: int
+    resolved: bool = True  # False: a short reference read without a context to resolve it
 
 
 def _instrument(name: str) -> str:
@@ -294,6 +296,15 @@ def _act(instrument: str, kind: str, number: str, revision: str = "") -> Symbol:
         revision=revision,
         context=prefix,
     )
+
+
+def act_symbol(instrument: str, kind: str, number: str) -> str:
+    """The full symbol of an act (a resolution, decision, recommendation or outcome).
+
+    >>> act_symbol("cms", "Resolution", "10.9"), act_symbol("Sharks", "Outcome", "3.8")
+    ('UNEP/CMS/Resolution 10.9', 'CMS/Sharks/Outcome 3.8')
+    """
+    return _act(_instrument(instrument), kind, number).full
 
 
 def _act_revision(text: str | None) -> str:
@@ -482,12 +493,13 @@ def _short_refs(text: str, ctx: str) -> list[Citation]:
     for m in _SHORT_REF_RE.finditer(text):
         kind = "Inf" if m.group(1) == "Inf" else "Doc"
         span = (m.group(), m.start(), m.end())
-        out.append(Citation("document", span[0], _in_context(kind, m.group(2), ctx), *span[1:]))
+        value = _in_context(kind, m.group(2), ctx)
+        out.append(Citation("document", span[0], value, *span[1:], resolved=bool(ctx)))
         for item in _LIST_ITEM_RE.finditer(m.group(3)):
             if item.group(1):
                 kind = "Inf" if item.group(1) == "Inf" else "Doc"
             value = _in_context(kind, item.group(2), ctx)
-            out.append(Citation("document", span[0], value, *span[1:]))
+            out.append(Citation("document", span[0], value, *span[1:], resolved=bool(ctx)))
     return out
 
 
@@ -512,6 +524,8 @@ def _acts(text: str, ctx: str) -> list[Citation]:
     for m in _ACT_RE.finditer(text):
         kind = _ACT_KINDS[m.group("kind").lower()]
         instrument = _instrument(m.group("instr")) if m.group("instr") else own
+        if not m.group("instr") and kind != "Outcome" and own and own not in _ACT_PREFIX:
+            instrument = "CMS"  # a MoU adopts outcomes only: its "Decision 12.45" is CMS's
         if kind == "Outcome" and (m.group("instr") or own in _ACT_PREFIX):
             continue  # outcomes are the MoUs': "Outcome 3.8" means one only in a MoU's context
         start = m.start("kind")
@@ -527,6 +541,9 @@ def _acts(text: str, ctx: str) -> list[Citation]:
     return out
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def citations(text: str, ctx: str) -> list[Citation]:
     """Everything ``text`` cites, resolved in context ``ctx``: full symbols first, then
     short references, then resolutions and other acts.
@@ -537,7 +554,7 @@ def citations(text: str, ctx: str) -> list[Citation]:
     ...                                       "UNEP/CMS/COP11")]
     [('resolution', '10.21'), ('document', 'UNEP/AEWA/Resolution 7.1')]
     """
-    if not any(c.isdigit() for c in text):
+    if _DIGIT.search(text) is None:  # every citation has a number
         return []
     full = find_symbols(text)
     out = [_cite_symbol(m, ctx) for m in full]

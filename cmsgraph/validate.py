@@ -266,27 +266,44 @@ def validate(triples: Iterable[Statement], *, engine: str = "compiled") -> list[
             for predicate, objects in values[subject].items():
                 merged[predicate] = merged.get(predicate, []) + objects
             values[subject] = merged
-    focus_nodes: dict[tuple[str, frozenset[str]], list[str]] = {}
     results: set[Violation] = set()
-    for check in checks:
-        focus = focus_nodes.get(check.target)
-        if focus is None:
-            how, targets = check.target
-            if how == "class":
-                focus = [s for s, ts in types.items() if not ts.isdisjoint(targets)]
-            else:
-                focus = [
-                    s
-                    for s, vs in (*values.items(), *ontology_values.items())
-                    if not targets.isdisjoint(vs)
-                ]
-            focus_nodes[check.target] = focus
-        path = check.path
+    for target, (minimums, by_path) in _plan(checks).items():
+        how, targets = target
+        if how == "class":
+            focus = [s for s, ts in types.items() if not ts.isdisjoint(targets)]
+        else:
+            focus = [
+                s for s, vs in (*values.items(), *ontology_values.items())
+                if not targets.isdisjoint(vs)
+            ]  # fmt: skip
         for node in focus:
-            objects = (values.get(node) or ontology_values.get(node) or {}).get(path, ())
-            if not _conforms(check, objects, types):
-                results.add(Violation(check.severity, node, check.path, check.message))
+            node_values = values.get(node) or ontology_values.get(node) or {}
+            for check in minimums:  # a value the node lacks: checked for every node
+                if not _conforms(check, node_values.get(check.path, ()), types):
+                    results.add(Violation(check.severity, node, check.path, check.message))
+            for path, objects in node_values.items():  # the values it has: by their path
+                for check in by_path.get(path, ()):
+                    if not _conforms(check, objects, types):
+                        results.add(Violation(check.severity, node, check.path, check.message))
     return sorted(results, key=lambda v: (v.severity, v.focus, v.path or "", v.message))
+
+
+_Plan = dict[tuple[str, frozenset[str]], tuple[list[_Check], dict[str, list[_Check]]]]
+
+
+@cache
+def _plan(checks: tuple[_Check, ...]) -> _Plan:
+    """The checks grouped by target: the ``sh:minCount`` ones, which every focus node
+    must pass, and the others by path, which only the values a node has can fail; so
+    a node costs as much as its data, not as many checks as the shapes hold."""
+    plan: _Plan = {}
+    for check in checks:
+        minimums, by_path = plan.setdefault(check.target, ([], {}))
+        if check.kind == "minCount":
+            minimums.append(check)
+        else:
+            by_path.setdefault(check.path, []).append(check)
+    return plan
 
 
 def _conforms(check: _Check, objects: Sequence[Term], types: dict[str, set[str]]) -> bool:

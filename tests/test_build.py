@@ -191,17 +191,17 @@ def test_the_build_conforms_to_the_shapes(built_store):
 def test_a_graph_violating_the_shapes_is_refused(tmp_path, seed_path):
     from cmsgraph import pipeline as build_module
 
-    original = build_module.report_triples
+    original = build_module.document_triples
 
-    def broken(*args, **kwargs):  # every entry loses its source line
-        return [t for t in original(*args, **kwargs) if not t.predicate.endswith("sourceLine")]
+    def broken(*args, **kwargs):  # every entry loses its period
+        return [t for t in original(*args, **kwargs) if not t.predicate.endswith("#period")]
 
-    build_module.report_triples = broken
+    build_module.document_triples = broken
     try:
         with pytest.raises(ValidationError, match="SHACL"):
             cmsgraph.build([seed_path], store=tmp_path / "s")
     finally:
-        build_module.report_triples = original
+        build_module.document_triples = original
     assert not (tmp_path / "s" / "current").exists()
 
 
@@ -321,7 +321,6 @@ def _bad_inputs(tmp_path: Path, seed_text: str) -> dict[str, tuple[Path, str]]:
         "missing": (tmp_path / "missing.txt", None),
         "empty": (tmp_path / "empty.txt", ""),
         "binary": (tmp_path / "binary.txt", b"\x00\x01\x02PK\x03\x04"),
-        "not the format": (tmp_path / "letter.txt", "Dear colleagues,\nplease find attached.\n"),
         "broken row": (tmp_path / "broken.txt", "\n".join(broken)),
     }
     out = {}
@@ -435,3 +434,26 @@ def test_a_query_file_with_from_reads_only_that_graph(tmp_path, built_store):
         "WHERE { ?e a <https://w3id.org/cmsgraph/ontology#ReportEntry> }\n"
     )
     assert cmsgraph.query(rq, store=built_store).values() == [("0",)]
+
+
+def test_every_cell_kind_has_its_quote_and_text_properties_declared():
+    """Every Field (the cells of reports and programmes, paragraphs) has its quote and
+    text property in the ontology, typed, with the cell it names, and a JSON-LD term."""
+    from cmsgraph.exporter import jsonld_context
+    from cmsgraph.graph import quote_property, text_property
+    from cmsgraph.model import Field
+
+    ontology = {(t.subject, t.predicate): t.object for t in ontology_triples()}
+    terms = {v["@id"] if isinstance(v, dict) else v for v in jsonld_context().values()}
+    status_texts = {"https://w3id.org/cmsgraph/ontology#" + p for p in ("progressText", "planText")}
+    for which in Field:
+        quote = quote_property(which)
+        assert ontology[(quote, "http://www.w3.org/2000/01/rdf-schema#subPropertyOf")].endswith(
+            "#quote"
+        )
+        assert ontology[(quote, "https://w3id.org/cmsgraph/ontology#field")].value == which.value
+        assert "cmsg:" + quote.rsplit("#", 1)[1] in terms
+        text = text_property(which)
+        assert (text, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") in ontology or (
+            which is Field.STATUS and status_texts  # reports: progressText / planText
+        ), text

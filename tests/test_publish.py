@@ -84,6 +84,16 @@ def v2_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_store(rendered, seed_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled report, a programme of work and a prose document, so that every named
+    query has answers to compare with a remote store's."""
+    store = tmp_path_factory.mktemp("family") / "store"
+    sources = [seed_path, rendered("sharks-programme", "txt"), rendered("prose", "txt")]
+    cmsgraph.build(sources, store=store)
+    return store
+
+
+@pytest.fixture(scope="session")
 def local_count(built_store: Path) -> int:
     table = _local_select(built_store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT * {?s ?p ?o} }")
     return int(table.values()[0][0] or 0)
@@ -214,18 +224,23 @@ class FaultyProxy:
 
     def _relay(self, upstream: socket.socket, client: socket.socket | None) -> None:
         """Pass the answer on (or drop it) until either side closes: a server that
-        keeps the connection alive must not keep one of its few workers busy."""
+        keeps the connection alive must not keep one of its few workers busy. An answer
+        to drop is waited for first (up to 30 s): closing the connection before the
+        server has answered could make it abandon the request itself."""
         sockets = [upstream] + ([client] if client else [])
-        while not self._stop.is_set():
+        answered = False
+        deadline = time.monotonic() + 30
+        while not self._stop.is_set() and time.monotonic() < deadline:
             readable, _, _ = select.select(sockets, [], [], 0.5)
             for sock in readable:
                 chunk = sock.recv(65536)
                 if not chunk:
                     return
+                answered = answered or sock is upstream
                 if sock is upstream and client is not None:
                     client.sendall(chunk)
-            if client is None and not readable:
-                return  # the answer has been dropped
+            if client is None and answered and not readable:
+                return  # the answer has come, and has been dropped
 
 
 def _big(action: str) -> Callable[[str, bytes, bytes], str]:

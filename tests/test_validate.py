@@ -27,7 +27,7 @@ def _entry(quads):
 
 BREAKAGES = {
     "conforming": lambda q: q,
-    "no source lines": lambda q: [x for x in q if not x.predicate.endswith("sourceLine")],
+    "no periods": lambda q: [x for x in q if not x.predicate.endswith("#period")],
     "no notations": lambda q: [x for x in q if not x.predicate.endswith("#notation")],
     "two periods": lambda q: ([*q, Statement(_entry(q), CMSG + "period", "http://example.org/p")]),
     "funded by a document": lambda q: ([*q, Statement(_entry(q), CMSG + "fundedBy", _entry(q))]),
