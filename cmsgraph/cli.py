@@ -20,6 +20,7 @@ from .formats import formats
 
 if TYPE_CHECKING:
     from .pipeline import BuildResult
+    from .results import ResultTable
 
 __all__ = ["main"]
 
@@ -132,7 +133,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("old", metavar="OLD", help="the earlier report: a document symbol or source")
     p.add_argument("new", metavar="NEW", help="the later report: a document symbol or source")
     p.add_argument("--store", type=Path, help=store_help)
-    p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    p.add_argument(
+        "--format",
+        choices=[f.key for f in formats(kind="results", use="cli")],
+        default="table",
+        help="table (for people, with a summary line; the default), W3C SPARQL csv or tsv, "
+        "SPARQL json or xml, xlsx (an Excel workbook, for a pipe)",
+    )
     p.add_argument(
         "--matches",
         type=Path,
@@ -435,7 +442,7 @@ def _summary(result: BuildResult, *, show_warnings: bool) -> None:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from .results import serialize_results, write_results
+    from .results import write_results
     from .sparql import query
 
     result = query(
@@ -444,7 +451,17 @@ def _query(args: argparse.Namespace) -> int:
     if args.out is not None:
         write_results(result, args.out, args.format)
         return 0
-    fmt = args.format or "table"
+    _print_results(result, args.format or "table")
+    return 0
+
+
+def _print_results(result: ResultTable | bool, fmt: str) -> None:
+    """Write results to standard output in the results format ``fmt``.
+
+    :raises CmsGraphError: (status 2) for a workbook on a terminal.
+    """
+    from .results import serialize_results
+
     if fmt == "xlsx" and sys.stdout.isatty():
         usage = CmsGraphError(
             "a workbook is not for a terminal", hint="write it to a file: --out FILE.xlsx"
@@ -454,7 +471,6 @@ def _query(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     sys.stdout.buffer.write(serialize_results(result, fmt))
     sys.stdout.buffer.flush()
-    return 0
 
 
 def _queries(args: argparse.Namespace) -> int:
@@ -468,7 +484,6 @@ def _queries(args: argparse.Namespace) -> int:
 # -- compare (issue 13): command function goes here --
 def _compare(args: argparse.Namespace) -> int:
     from .history import compare, write_review
-    from .results import format_results
 
     result = compare(args.old, args.new, store=args.store, matches=args.matches)
     if args.format == "table":
@@ -479,8 +494,7 @@ def _compare(args: argparse.Namespace) -> int:
             f"{counts['new']} new, {counts['dropped']} dropped, {counts['continued']} "
             f"continued ({changed} with other funders or documents)"
         )
-    sys.stdout.write(format_results(result.table(), args.format))
-    sys.stdout.flush()
+    _print_results(result.table(), args.format)
     for note in result.notes:
         print(f"cmsgraph: note: {note}", file=sys.stderr)
     for p in result.confirmed:
