@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .document import Document
     from .exporter import ExportResult, export
     from .gazetteer import Gazetteer, load_gazetteer
+    from .history import Change, Comparison, Proposal, compare, read_matches, write_review
     from .kinds import classify
     from .link import link_report
     from .parse import parse_file, parse_text
@@ -42,12 +43,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BuildResult",
+    "Change",
     "CmsGraphError",
+    "Comparison",
     "Document",
     "ExportResult",
     "Gazetteer",
     "InputError",
     "NamedQuery",
+    "Proposal",
     "PublishResult",
     "QueryError",
     "RemoteError",
@@ -58,6 +62,7 @@ __all__ = [
     "ValidationError",
     "build",
     "classify",
+    "compare",
     "export",
     "link_report",
     "load_gazetteer",
@@ -69,11 +74,13 @@ __all__ = [
     "publish",
     "query",
     "read_document",
+    "read_matches",
     "remove",
     "serve",
     "to_pyvis",
     "void_description",
     "write_results",
+    "write_review",
     "write_site",
 ]
 
@@ -106,6 +113,12 @@ _LAZY = {
     "network_graph": "viz",
     "to_pyvis": "viz",
     "write_site": "viz",
+    "Change": "history",
+    "Comparison": "history",
+    "Proposal": "history",
+    "compare": "history",
+    "read_matches": "history",
+    "write_review": "history",
 }
 
 

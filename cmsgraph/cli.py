@@ -20,6 +20,7 @@ from .formats import formats
 
 if TYPE_CHECKING:
     from .pipeline import BuildResult
+    from .results import ResultTable
 
 __all__ = ["main"]
 
@@ -118,6 +119,41 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("queries", help="list the named queries and the questions they answer")
     p.set_defaults(run=_queries)
+
+    # -- compare (issue 13): subparser registration goes here --
+    p = sub.add_parser(
+        "compare",
+        help="what changed between two reports on a programme: sub-activities new, dropped "
+        "and continued, funders and cited documents added and removed",
+        description="Compare two reports on one programme, one row per sub-activity code. "
+        "A code in both reports is the same sub-activity (continued); where a report "
+        "renumbers or rewords, matches are proposed by text similarity, never applied "
+        "unless confirmed in a review file.",
+    )
+    p.add_argument("old", metavar="OLD", help="the earlier report: a document symbol or source")
+    p.add_argument("new", metavar="NEW", help="the later report: a document symbol or source")
+    p.add_argument("--store", type=Path, help=store_help)
+    p.add_argument(
+        "--format",
+        choices=[f.key for f in formats(kind="results", use="cli")],
+        default="table",
+        help="table (for people, with a summary line; the default), W3C SPARQL csv or tsv, "
+        "SPARQL json or xml, xlsx (an Excel workbook, for a pipe)",
+    )
+    p.add_argument(
+        "--matches",
+        type=Path,
+        metavar="FILE",
+        help="a review file: its confirmed matches are compared as one sub-activity, its "
+        "rejected ones are not proposed again",
+    )
+    p.add_argument(
+        "--proposals",
+        type=Path,
+        metavar="FILE",
+        help="add the proposed matches to this review file (created; decisions in it are kept)",
+    )
+    p.set_defaults(run=_compare)
 
     # -- viz (issue 4): subparser registration goes here --
     p = sub.add_parser(
@@ -406,7 +442,7 @@ def _summary(result: BuildResult, *, show_warnings: bool) -> None:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from .results import serialize_results, write_results
+    from .results import write_results
     from .sparql import query
 
     result = query(
@@ -415,7 +451,17 @@ def _query(args: argparse.Namespace) -> int:
     if args.out is not None:
         write_results(result, args.out, args.format)
         return 0
-    fmt = args.format or "table"
+    _print_results(result, args.format or "table")
+    return 0
+
+
+def _print_results(result: ResultTable | bool, fmt: str) -> None:
+    """Write results to standard output in the results format ``fmt``.
+
+    :raises CmsGraphError: (status 2) for a workbook on a terminal.
+    """
+    from .results import serialize_results
+
     if fmt == "xlsx" and sys.stdout.isatty():
         usage = CmsGraphError(
             "a workbook is not for a terminal", hint="write it to a file: --out FILE.xlsx"
@@ -425,7 +471,6 @@ def _query(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     sys.stdout.buffer.write(serialize_results(result, fmt))
     sys.stdout.buffer.flush()
-    return 0
 
 
 def _queries(args: argparse.Namespace) -> int:
@@ -433,6 +478,41 @@ def _queries(args: argparse.Namespace) -> int:
 
     for named in named_queries():
         print(f"{named.name:<30} {named.question}")
+    return 0
+
+
+# -- compare (issue 13): command function goes here --
+def _compare(args: argparse.Namespace) -> int:
+    from .history import compare, write_review
+
+    result = compare(args.old, args.new, store=args.store, matches=args.matches)
+    if args.format == "table":
+        counts = {k: len(result.by_change(k)) for k in ("new", "dropped", "continued")}
+        changed = sum(c.changed for c in result.changes)
+        print(
+            f"{result.old.symbol} -> {result.new.symbol} ({result.new.programme_label}): "
+            f"{counts['new']} new, {counts['dropped']} dropped, {counts['continued']} "
+            f"continued ({changed} with other funders or documents)"
+        )
+    _print_results(result.table(), args.format)
+    for note in result.notes:
+        print(f"cmsgraph: note: {note}", file=sys.stderr)
+    for p in result.confirmed:
+        print(f"cmsgraph: note: {p.old_code} -> {p.new_code} confirmed in {args.matches}",
+              file=sys.stderr)  # fmt: skip
+    for p in result.proposals:
+        print(
+            f"cmsgraph: note: {p.old_code} in {result.old.symbol} may be {p.new_code} in "
+            f"{result.new.symbol} (text similarity {p.score:.2f}); not applied",
+            file=sys.stderr,
+        )
+    if args.proposals is not None:
+        added = write_review(args.proposals, [result])
+        print(f"cmsgraph: {added} proposed match(es) added to {args.proposals}: confirm or "
+              "reject them there, then run again with --matches", file=sys.stderr)  # fmt: skip
+    elif result.proposals:
+        print("cmsgraph: hint: review them with --proposals FILE, apply with --matches FILE",
+              file=sys.stderr)  # fmt: skip
     return 0
 
 

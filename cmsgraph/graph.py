@@ -27,8 +27,11 @@ serialise without going through rdflib.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
@@ -56,6 +59,8 @@ __all__ = [
     "GRAPHS",
     "document_triples",
     "entity_triples",
+    "meeting_date",
+    "order_key",
     "quote_property",
     "report_triples",
     "text_property",
@@ -294,6 +299,8 @@ def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) ->
         out.add(doc_node, _n(ns.DCT, "references"), _document(out, iris, symbol))
 
     scope = iris.programme(convention, doc.resolution, doc.symbol)
+    out.add(doc_node, _n(ns.CMSG, "reportsOnProgramme"), scope)
+    out.add(doc_node, _n(ns.CMSG, "orderKey"), _typed(str(order_key(doc)), "integer"))
     areas = {a.number for a in report.areas}
     for area in report.areas:
         node = iris.activity(scope, area.number)
@@ -349,6 +356,55 @@ def _subactivity(
         out.types(area_node, _n(ns.CMSG, "ActivityArea"), _n(ns.SKOS, "Concept"))
         out.text(area_node, _n(ns.SKOS, "notation"), area_number)
     return node
+
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH = "(" + "|".join(_MONTH_NAMES) + ")"
+# "4-9 November 2014", "30 October - 2 November 2013", "21 November 2012"
+_MEETING_DAYS_RE = re.compile(
+    rf"\b(\d{{1,2}})\s*(?:{_MONTH}\s*)?(?:[-–]\s*\d{{1,2}}\s*)?{_MONTH}\s+(\d{{4}})\b"
+)
+
+
+def meeting_date(place: str | None) -> date | None:
+    """The first day of the meeting, read from the line under the meeting's name.
+
+    >>> meeting_date("Quito, Ecuador, 4-9 November 2014")
+    datetime.date(2014, 11, 4)
+    >>> meeting_date("Bonn, Germany, 30 October - 2 November 2013")
+    datetime.date(2013, 10, 30)
+    >>> meeting_date("Bonn, Germany") is None
+    True
+    """
+    m = _MEETING_DAYS_RE.search(place or "")
+    if m is None:
+        return None
+    day, first_month, month, year = m.groups()
+    with contextlib.suppress(ValueError):  # "31 February" is no date
+        return date(int(year), _MONTH_NAMES.index(first_month or month) + 1, int(day))
+    return None
+
+
+def order_key(doc: DocumentInfo) -> int:
+    """Where a document stands among the reports on its programme: by the meeting it
+    was prepared for (its first day), then by its own date, as one integer
+    ``YYYYMMDDYYYYMMDD`` (``cmsg:orderKey``). Without a meeting date the document's own
+    date stands for both; without either, 0.
+
+    >>> order_key(DocumentInfo("UNEP/CMS/COP11/Doc.16.1", "UNEP/CMS/COP11", "t",
+    ...     "2014-08-14", "COP11", None, "Quito, Ecuador, 4-9 November 2014", None, "10.9", ""))
+    2014110420140814
+    """
+    own = date.fromisoformat(doc.date) if doc.date else None
+    meeting = meeting_date(doc.place) or own
+    return _yyyymmdd(meeting) * 100_000_000 + _yyyymmdd(own)
+
+
+def _yyyymmdd(day: date | None) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day if day else 0
 
 
 def _dedupe(triples: Iterable[Statement]) -> list[Statement]:

@@ -40,7 +40,8 @@ from cmsgraph.sparql import named_queries, query
 integration = pytest.mark.integration
 
 V2_BASE = "http://example.org/v2/"
-PARAMS = {"provenance": ["code=4.4"]}  # named queries that need a binding
+PARAMS = {"provenance": ["code=4.4"], "activity-history": ["code=4.4"]}  # need a binding
+NO_ANSWER_FROM_ONE_REPORT = {"changes"}  # pairs of consecutive reports: none in one report
 SERVERS = ["oxigraph", "virtuoso"]
 
 
@@ -261,7 +262,17 @@ def _normalised(table: ResultTable | bool, text: str) -> Any:
     """
     if isinstance(table, bool):
         return table
-    concat = set(re.findall(r"GROUP_CONCAT\([^)]*\)\s+AS\s+\?(\w+)", text, re.IGNORECASE))
+    concat = {
+        name: separator or ", "
+        for separator, name in re.findall(
+            r'GROUP_CONCAT\([^)]*?(?:separator\s*=\s*"([^"]*)")?\s*\)\s+AS\s+\?(\w+)',
+            text,
+            re.IGNORECASE,
+        )
+    }
+    for source, name in re.findall(r"COALESCE\(\?(\w+)[^)]*\)\s+AS\s+\?(\w+)", text):
+        if source in concat:  # BIND (COALESCE(?list, "") AS ?name): a GROUP_CONCAT still
+            concat[name] = concat[source]
     rows = []
     for row in table.rows:
         cells = []
@@ -271,7 +282,7 @@ def _normalised(table: ResultTable | bool, text: str) -> Any:
                 continue
             value = term.value
             if name in concat:
-                value = ", ".join(sorted(value.split(", ")))
+                value = concat[name].join(sorted(value.split(concat[name])))
             language = getattr(term, "language", None)
             datatype = getattr(term, "datatype", None)
             cells.append(
@@ -301,7 +312,8 @@ def test_every_named_query_answers_the_same_remotely(
     remote = query(name, endpoint=server.query_url, params=PARAMS.get(name))
     text = next(q.text for q in named_queries() if q.name == name)
     assert _normalised(remote, text) == _normalised(local, text)
-    assert not isinstance(local, bool) and local.rows, f"{name} should have answers"
+    assert not isinstance(local, bool)
+    assert local.rows or name in NO_ANSWER_FROM_ONE_REPORT, f"{name} should have answers"
 
 
 @integration
