@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MANIFEST", "generate", "main"]
+__all__ = ["MANIFEST", "MAX_SUCCESSIVE", "generate", "main"]
 
 MANIFEST = "corpus.json"
 
@@ -1192,10 +1192,262 @@ def _nbsp(rng: random.Random, text: str) -> str:
     return text
 
 
+# --- successive reports on one programme, with known changes (issue 13) --------------------
+
+SUCCESSIVE_RESOLUTION = "10.40"  # CMS: regular reports draw Res. 10.1-10.30, never this one
+_SUCCESSIVE_ADOPTED = 2011  # at COP10: short term 2012-2014, medium 2015-2017, long 2018-2020
+# The meetings reported to, one a year (so the order by meeting is the order written).
+_SUCCESSIVE_MEETINGS = (("StC", 40), ("StC", 42), ("COP", 11), ("StC", 46), ("StC", 48),
+                        ("COP", 12), ("StC", 52))  # fmt: skip
+MAX_SUCCESSIVE = len(_SUCCESSIVE_MEETINGS)
+_CITABLE = tuple(f"UNEP/CMS/{m}/Doc.{a}.{b}" for m in ("COP10", "StC38", "StC39", "ScC17")
+                 for a in range(10, 25) for b in (1, 2, 3))  # fmt: skip
+# A renumbered sub-activity is sometimes reworded as well: (pattern, replacement)
+_REWORDINGS = ((r"^Produce\b", "Prepare and publish"), (r"^Encourage\b", "Continue to encourage"),
+               (r"^Develop\b", "Further develop"), (r"^Support\b", "Continue to support"),
+               (r"\.$", ", as appropriate."))  # fmt: skip
+
+
+@dataclass
+class _Item:
+    """One sub-activity of one version of the programme."""
+
+    origin: int  # the same sub-activity across versions, whatever its code
+    number: int  # its code is "{area}.{number}"
+    text: str
+    template: str
+    terms: tuple[str, ...]
+    funders: tuple[str, ...]
+    documents: tuple[str, ...]
+
+
+_Version = dict[int, list[_Item]]  # area -> its sub-activities, in order
+
+
+def _code(area: int, item: _Item) -> str:
+    return f"{area}.{item.number}"
+
+
+class _Successive:
+    """The versions of one programme, each the last with known changes."""
+
+    def __init__(self, seed: int, names: _Names) -> None:
+        self.seed = seed
+        self.names = names
+        rng = random.Random(f"successive:{seed}:programme")
+        self.fill = _Filler(rng, names, context="UNEP/CMS/COP10", decider="COP11",
+                            meeting_year=_SUCCESSIVE_ADOPTED)  # fmt: skip
+        self.rng = rng
+        self.texts: set[str] = set()
+        self.origins = 0
+        titles = [f"{v} {o}" for v in _AREA_VERBS for o in _AREA_OBJECTS]
+        self.areas: dict[int, tuple[str, str]] = {}  # number -> (title, description)
+        version: _Version = {}
+        for area in range(1, rng.randint(6, 9) + 1):
+            title = titles.pop(rng.randrange(len(titles)))
+            objectives = rng.sample(_OBJECTIVES, rng.randint(2, 4))
+            self.areas[area] = (title + ".", '<ul style="list-style-type: none"> - '
+                                + " - ".join(objectives))  # fmt: skip
+            count = rng.choice((2, 3, 3, 4))
+            version[area] = [self._new_item(rng, j, version) for j in range(1, count + 1)]
+        self.versions = [version]
+
+    def _new_item(self, rng: random.Random, number: int, *versions: _Version) -> _Item:
+        """A new sub-activity whose template no sub-activity of ``versions`` has: a
+        dropped one and a new one of one template (the same words, another name) would
+        look like one renumbered, and the truth would say otherwise."""
+        taken = {i.template for v in versions for items in v.values() for i in items}
+        text, template = "", ""
+        while not text or text in self.texts:  # no two sub-activities say the same
+            free = [t for t in _SUB_ACTIVITIES if t not in taken] or list(_SUB_ACTIVITIES)
+            template = self.rng.choice(free)
+            taken.add(template)
+            text = self.fill(template)
+        self.texts.add(text)
+        self.origins += 1
+        return _Item(
+            origin=self.origins,
+            number=number,
+            text=text,
+            template=template,
+            terms=rng.choices((("short",), ("medium",), ("short", "medium")), (45, 35, 20))[0],
+            funders=tuple(rng.sample(self.names.donors, rng.choice((0, 1, 1, 2, 2, 3)))),
+            documents=tuple(sorted(rng.sample(_CITABLE, rng.choice((0, 0, 1, 1, 2))))),
+        )
+
+    def step(self) -> dict[str, Any]:
+        """Add the next version; return what changed, as (area, origin) events."""
+        rng = random.Random(f"successive:{self.seed}:step:{len(self.versions)}")
+        old = self.versions[-1]
+        new: _Version = {a: [_Item(**vars(i)) for i in items] for a, items in old.items()}
+
+        def roomy() -> list[int]:  # areas that can lose one and keep a row
+            return [a for a, items in new.items() if len(items) >= 2]
+
+        def top(area: int) -> int:
+            used = [i.number for v in self.versions for i in v.get(area, ())]
+            return max(used + [i.number for i in new[area]])
+
+        for _ in range(rng.choice((1, 2))):  # completed or dropped: the code is not reused
+            area = rng.choice(roomy())
+            new[area].pop(rng.randrange(len(new[area])))
+        area = rng.choice(roomy())  # renumbered: moved to a new code, maybe reworded
+        moved = new[area].pop(rng.randrange(len(new[area])))
+        target = rng.choice(sorted(new))
+        moved.number = top(target) + 1
+        if rng.random() < 0.5:
+            pattern, replacement = rng.choice(
+                [r for r in _REWORDINGS if re.search(r[0], moved.text)] or [_REWORDINGS[-1]]
+            )
+            moved.text = re.sub(pattern, replacement, moved.text, count=1)  # fmt: skip
+        new[target].append(moved)
+        if rng.random() < 0.6:  # renumbered: a sub-activity inserted, the later ones shift
+            area = rng.choice([a for a, items in new.items() if len(items) >= 2])
+            at = rng.randrange(len(new[area]) - 1)
+            inserted = self._new_item(rng, new[area][at].number, old, new)
+            for item in new[area][at:]:
+                item.number += 1
+            new[area].insert(at, inserted)
+        for _ in range(rng.choice((1, 2))):  # new sub-activities, at the end of an area
+            area = rng.choice(sorted(new))
+            new[area].append(self._new_item(rng, top(area) + 1, old, new))
+        items = [i for a in sorted(new) for i in new[a]]
+        for item in rng.sample(items, 3):  # funders come and go
+            others = [d for d in self.names.donors if d not in item.funders]
+            kept = list(item.funders)
+            if kept and rng.random() < 0.7:
+                kept.pop(rng.randrange(len(kept)))
+            if rng.random() < 0.8 or not kept:
+                kept.append(rng.choice(others))
+            item.funders = tuple(kept)
+        for item in rng.sample(items, 2):  # documents cited, added or no longer
+            docs = set(item.documents)
+            if docs and rng.random() < 0.5:
+                docs.discard(rng.choice(sorted(docs)))
+            else:
+                docs.add(rng.choice(_CITABLE))
+            item.documents = tuple(sorted(docs))
+        self.versions.append(new)
+        return self.truth(old, new)
+
+    @staticmethod
+    def codes(version: _Version) -> dict[str, _Item]:
+        return {_code(a, i): i for a in sorted(version) for i in version[a]}
+
+    def truth(self, old: _Version, new: _Version) -> dict[str, Any]:
+        """What ``cmsgraph compare`` must find between two versions (codes in order)."""
+        before, after = self.codes(old), self.codes(new)
+        where = {i.origin: c for c, i in before.items()}
+        both = [c for c in after if c in before]
+
+        def diff(attr: str, x: dict[str, _Item], y: dict[str, _Item]) -> dict[str, list[str]]:
+            """For the codes in both: what ``x``'s sub-activity has that ``y``'s lacks."""
+            out = {}
+            for c in both:
+                if extra := sorted(set(getattr(x[c], attr)) - set(getattr(y[c], attr))):
+                    out[c] = extra
+            return out
+
+        return {
+            "new_codes": [c for c in after if c not in before],
+            "dropped": [c for c in before if c not in after],
+            "continued": both,
+            "renumbered": [
+                [where[i.origin], c]
+                for c, i in after.items()
+                if i.origin in where and where[i.origin] != c
+            ],
+            "funders_added": diff("funders", after, before),
+            "funders_removed": diff("funders", before, after),
+            "documents_added": diff("documents", after, before),
+            "documents_removed": diff("documents", before, after),
+        }
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _successive_report(
+    corpus: _Corpus, series: _Successive, version: _Version, index: int, name: str
+) -> _Report:
+    """Report ``index`` (1-based) on the successive programme, stating ``version``."""
+    rng = random.Random(f"successive:{corpus.seed}:report:{index}")
+    kind, number_of = _SUCCESSIVE_MEETINGS[index - 1]
+    meeting = next(m for m in _MEETINGS if m.series.acronym == "CMS"
+                   and m.series.series == kind and m.number == number_of)  # fmt: skip
+    number = corpus.symbols._pool(meeting.context, "Doc").pop()  # after every regular report
+    symbol = f"{meeting.context}/Doc.{number}"
+    a = _SUCCESSIVE_ADOPTED
+    short, medium, long_ = (a + 1, a + 3), (a + 4, a + 6), (a + 7, a + 9)
+    fill = _Filler(rng, corpus.names, context=meeting.context, decider=_decider(meeting),
+                   meeting_year=meeting.year, period=short)  # fmt: skip
+    lines = _cover(rng, meeting, symbol, "Doc", number, SUCCESSIVE_RESOLUTION, short, medium,
+                   long_)  # fmt: skip
+    periods = {"short": short, "medium": medium, "long": long_}
+    entries = 0
+    for area in sorted(version):
+        title, description = series.areas[area]
+        lines += ["NR.\tACTIVITY\tDESCRIPTION", f"{area}\t{title}\t{description}", ""]
+        for term in ("short", "medium"):
+            items = [i for i in version[area] if term in i.terms]
+            if not items:
+                continue
+            label = _label(rng, term, periods[term][1])
+            lines.append(f"{label}\tACTIVITY\t{_HEADERS[term]}\tRESOURCES")
+            templates = [t for t in (_PROGRESS if term == "short" else _PLAN) if "{ref" not in t]
+            for item in items:
+                status = " ".join(fill(rng.choice(templates)) for _ in range(rng.randint(1, 2)))
+                if item.documents:
+                    status += f" See {_and(item.documents)}."
+                resources = "Core budget: staff time"
+                if item.funders:
+                    resources += f" and voluntary contributions from {_and(item.funders)}."
+                lines.append(f"\t{item.text} ({_code(area, item)})\t{status}\t{resources}")
+                entries += 1
+        lines.append("")
+    facts = {
+        "file": name,
+        "symbol": symbol,
+        "meeting": meeting.code,
+        "resolution": SUCCESSIVE_RESOLUTION,
+        "entries": entries,
+        "unknown_names": sorted(fill.unknown),
+        "subactivities": {
+            code: {"text": i.text, "funders": sorted(i.funders), "documents": list(i.documents)}
+            for code, i in series.codes(version).items()
+        },
+    }
+    return _Report(name, symbol, "\n".join(lines), crlf=False, bom=False, facts=facts)
+
+
+def _write_successive(corpus: _Corpus, out: Path, count: int) -> tuple[list[Path], dict[str, Any]]:
+    """Write ``count`` successive reports on one programme; return their paths and truth."""
+    series = _Successive(corpus.seed, corpus.names)
+    pairs = [series.step() for _ in range(count - 1)]
+    files, paths = [], []
+    for index, version in enumerate(series.versions, start=1):
+        name = f"successive-{index:02d}.txt"
+        report = _successive_report(corpus, series, version, index, name)
+        path = out / name
+        path.write_bytes(report.text.encode("utf-8"))
+        paths.append(path)
+        files.append({**report.facts, "bytes": path.stat().st_size})
+    truth = {
+        "resolution": SUCCESSIVE_RESOLUTION,
+        "files": files,
+        "pairs": [{"old": old["symbol"], "new": new["symbol"], **pair}
+                  for pair, old, new in zip(pairs, files[:-1], files[1:], strict=True)],
+    }  # fmt: skip
+    return paths, truth
+
+
 # --- the corpus ----------------------------------------------------------------------------
 
 
-def generate(reports: int, out: Path, seed: int = 0, *, one_programme: bool = False) -> list[Path]:
+def generate(
+    reports: int, out: Path, seed: int = 0, successive: int = 0, *, one_programme: bool = False
+) -> list[Path]:
     """Write ``reports`` activity reports to ``out`` (created); return their paths, in order.
 
     Also writes ``out/corpus.json``: per report its file, symbol, meeting, resolution,
@@ -1213,8 +1465,20 @@ def generate(reports: int, out: Path, seed: int = 0, *, one_programme: bool = Fa
     is the worst case for the queries: thousands of entries on each sub-activity.
     ``corpus.json`` then says ``"one_programme": "CMS Resolution 10.9"``.
 
+    With ``successive`` = K > 1, also writes ``successive-01.txt`` ... ``successive-K.txt``
+    (up to :data:`MAX_SUCCESSIVE`): K reports on one programme (CMS Resolution 10.40, which
+    no other report is on) to successive meetings, each stating the programme as the one
+    before changed in known ways -- sub-activities new, dropped, renumbered (moved to a new
+    code, sometimes reworded; or shifted by one inserted before them), funders and cited
+    documents added and removed. ``corpus.json`` then has a ``successive`` entry with each
+    report's sub-activities (text, funders, documents) and, per consecutive pair, what
+    ``cmsgraph compare`` must find (``new_codes``, ``dropped``, ``continued``,
+    ``renumbered`` old -> new, ``funders_added`` ... per code). Without either the output
+    is as before, byte for byte.
+
     :raises ValueError: if ``reports`` is negative or larger than the meetings' document
-        numbers allow (about 100,000).
+        numbers allow (about 100,000), or ``successive`` is 1 or more than
+        :data:`MAX_SUCCESSIVE`.
 
     >>> import tempfile
     >>> paths = generate(2, Path(tempfile.mkdtemp()), seed=7)
@@ -1223,9 +1487,11 @@ def generate(reports: int, out: Path, seed: int = 0, *, one_programme: bool = Fa
     """
     if reports < 0:
         raise ValueError("reports must be >= 0")
+    if successive == 1 or not 0 <= successive <= MAX_SUCCESSIVE:
+        raise ValueError(f"successive must be 0 or 2 to {MAX_SUCCESSIVE}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("report-*.txt"):
+    for stale in (*out.glob("report-*.txt"), *out.glob("successive-*.txt")):
         stale.unlink()
     corpus = _Corpus(seed, one_programme)
     width = max(4, len(str(reports)))
@@ -1253,16 +1519,28 @@ def generate(reports: int, out: Path, seed: int = 0, *, one_programme: bool = Fa
     if one_programme:
         convention, resolution, _ = _ONE_PROGRAMME
         summary["one_programme"] = f"{convention} Resolution {resolution}"
+    if successive:
+        written, summary["successive"] = _write_successive(corpus, out, successive)
+        paths += written
     (out / MANIFEST).write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", "utf-8")
     return paths
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: ``make_corpus.py --reports N --out DIR [--seed S] [--one-programme]``."""
+    """The command line: ``make_corpus.py --reports N --out DIR [--seed S] [--successive K]
+    [--one-programme]``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, required=True, help="number of reports")
     parser.add_argument("--out", type=Path, required=True, help="folder to write (created)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--successive",
+        type=int,
+        default=0,
+        metavar="K",
+        help=f"also write K (2-{MAX_SUCCESSIVE}) successive reports on one programme with "
+        "known changes, recorded in corpus.json (default 0: none)",
+    )
     parser.add_argument(
         "--one-programme",
         action="store_true",
@@ -1271,8 +1549,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.reports < 0:
         parser.error("--reports must be >= 0")
+    if args.successive == 1 or not 0 <= args.successive <= MAX_SUCCESSIVE:
+        parser.error(f"--successive must be 0 or 2 to {MAX_SUCCESSIVE}")
     started = time.perf_counter()
-    paths = generate(args.reports, args.out, seed=args.seed, one_programme=args.one_programme)
+    paths = generate(args.reports, args.out, seed=args.seed, successive=args.successive,
+                     one_programme=args.one_programme)  # fmt: skip
     seconds = time.perf_counter() - started
     size = sum(p.stat().st_size for p in paths)
     print(f"{len(paths)} files written to {args.out}, {size / 1e6:.1f} MB, {seconds:.1f} s")

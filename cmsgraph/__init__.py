@@ -26,24 +26,32 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .describe import void_description
+    from .document import Document
     from .exporter import ExportResult, export
     from .gazetteer import Gazetteer, load_gazetteer
+    from .history import Change, Comparison, Proposal, compare, read_matches, write_review
+    from .kinds import classify
     from .link import link_report
     from .parse import parse_file, parse_text
     from .pipeline import BuildResult, build, remove
+    from .readers import read_document
     from .remote import PublishResult, publish
-    from .results import ResultTable
+    from .results import ResultTable, write_results
     from .server import Server, make_server, serve
     from .sparql import NamedQuery, named_queries, query
     from .viz import SiteResult, network_graph, to_pyvis, write_site
 
 __all__ = [
     "BuildResult",
+    "Change",
     "CmsGraphError",
+    "Comparison",
+    "Document",
     "ExportResult",
     "Gazetteer",
     "InputError",
     "NamedQuery",
+    "Proposal",
     "PublishResult",
     "QueryError",
     "RemoteError",
@@ -53,6 +61,8 @@ __all__ = [
     "StoreError",
     "ValidationError",
     "build",
+    "classify",
+    "compare",
     "export",
     "link_report",
     "load_gazetteer",
@@ -63,10 +73,14 @@ __all__ = [
     "parse_text",
     "publish",
     "query",
+    "read_document",
+    "read_matches",
     "remove",
     "serve",
     "to_pyvis",
     "void_description",
+    "write_results",
+    "write_review",
     "write_site",
 ]
 
@@ -78,11 +92,15 @@ _LAZY = {
     "load_gazetteer": "gazetteer",
     "link_report": "link",
     "parse_file": "parse",
+    "read_document": "readers",
+    "classify": "kinds",
+    "Document": "document",
     "parse_text": "parse",
     "NamedQuery": "sparql",
     "named_queries": "sparql",
     "query": "sparql",
     "ResultTable": "results",
+    "write_results": "results",
     "Server": "server",
     "make_server": "server",
     "serve": "server",
@@ -95,6 +113,12 @@ _LAZY = {
     "network_graph": "viz",
     "to_pyvis": "viz",
     "write_site": "viz",
+    "Change": "history",
+    "Comparison": "history",
+    "Proposal": "history",
+    "compare": "history",
+    "read_matches": "history",
+    "write_review": "history",
 }
 
 

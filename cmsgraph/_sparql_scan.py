@@ -132,8 +132,9 @@ def named_graphs(text: str) -> tuple[set[str], bool]:
     """The graph IRIs a query names after FROM, FROM NAMED and GRAPH (prefixed names
     expanded with its PREFIX declarations), and whether a GRAPH takes a variable.
 
-    >>> named_graphs("PREFIX g: <http://x/> SELECT * FROM <http://y> { GRAPH g:a {} }")
-    ({'http://x/a', 'http://y'}, False)
+    >>> iris, _ = named_graphs("PREFIX g: <http://x/> SELECT * FROM <http://y> { GRAPH g:a {} }")
+    >>> sorted(iris)
+    ['http://x/a', 'http://y']
     >>> named_graphs("SELECT * { GRAPH ?g { ?s ?p ?o } }")
     (set(), True)
     """

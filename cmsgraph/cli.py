@@ -10,14 +10,17 @@ import argparse
 import logging
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CmsGraphError
+from .formats import formats
 
 if TYPE_CHECKING:
     from .pipeline import BuildResult
+    from .results import ResultTable
 
 __all__ = ["main"]
 
@@ -91,7 +94,18 @@ def _parser() -> argparse.ArgumentParser:
         help="a named query (see 'cmsgraph queries') or a SPARQL query file",
     )
     p.add_argument("--store", type=Path, help=store_help)
-    p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    p.add_argument(
+        "--format",
+        choices=[f.key for f in formats(kind="results", use="cli")],
+        help="table (for people, the default on standard output), W3C SPARQL csv or tsv, "
+        "SPARQL json or xml, xlsx (an Excel workbook); with --out, the default is the one "
+        "its extension names (.txt .srj/.json .srx/.xml .csv .tsv .xlsx), else csv",
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the results to FILE (never half-written) instead of standard output",
+    )
     p.add_argument(
         "--param",
         action="append",
@@ -105,6 +119,41 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("queries", help="list the named queries and the questions they answer")
     p.set_defaults(run=_queries)
+
+    # -- compare (issue 13): subparser registration goes here --
+    p = sub.add_parser(
+        "compare",
+        help="what changed between two reports on a programme: sub-activities new, dropped "
+        "and continued, funders and cited documents added and removed",
+        description="Compare two reports on one programme, one row per sub-activity code. "
+        "A code in both reports is the same sub-activity (continued); where a report "
+        "renumbers or rewords, matches are proposed by text similarity, never applied "
+        "unless confirmed in a review file.",
+    )
+    p.add_argument("old", metavar="OLD", help="the earlier report: a document symbol or source")
+    p.add_argument("new", metavar="NEW", help="the later report: a document symbol or source")
+    p.add_argument("--store", type=Path, help=store_help)
+    p.add_argument(
+        "--format",
+        choices=[f.key for f in formats(kind="results", use="cli")],
+        default="table",
+        help="table (for people, with a summary line; the default), W3C SPARQL csv or tsv, "
+        "SPARQL json or xml, xlsx (an Excel workbook, for a pipe)",
+    )
+    p.add_argument(
+        "--matches",
+        type=Path,
+        metavar="FILE",
+        help="a review file: its confirmed matches are compared as one sub-activity, its "
+        "rejected ones are not proposed again",
+    )
+    p.add_argument(
+        "--proposals",
+        type=Path,
+        metavar="FILE",
+        help="add the proposed matches to this review file (created; decisions in it are kept)",
+    )
+    p.set_defaults(run=_compare)
 
     # -- viz (issue 4): subparser registration goes here --
     p = sub.add_parser(
@@ -131,11 +180,11 @@ def _parser() -> argparse.ArgumentParser:
     # -- export (issue 5): subparser registration goes here --
     p = sub.add_parser(
         "export",
-        help="write the graph as an RDF file, with its VoID/DCAT description and ontology docs",
+        help="write the graph as an RDF file, with its VoID / DCAT-AP description and docs",
     )
     p.add_argument(
         "--format",
-        choices=["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"],
+        choices=[f.key for f in formats(use="export")],
         help="default: the one --out's extension names (.ttl .nt .nq .trig .jsonld .rdf), "
         "else turtle; nquads and trig keep the named graphs, the others hold their union",
     )
@@ -163,6 +212,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sparql-endpoint", type=_iri, metavar="URL", help="an endpoint serving the same data"
+    )
+    p.add_argument("--publisher-name", metavar="NAME", help="the publisher's name")
+    p.add_argument(
+        "--homepage",
+        type=_iri,
+        metavar="URL",
+        help="the catalogue's home page (default: the endpoint's server, else the publisher)",
+    )
+    p.add_argument(
+        "--contact",
+        type=_iri,
+        metavar="URL",
+        help="mailto: or web address of the dataset's contact point (default: the home page)",
     )
     p.set_defaults(run=_export)
 
@@ -347,11 +409,16 @@ def _summary(result: BuildResult, *, show_warnings: bool) -> None:
     names = ", ".join(s.symbol for s in result.sources[:5])
     more = f" and {result.documents - 5} more" if result.documents > 5 else ""
     print(f"Built {result.store} from {result.documents} document(s): {names}{more}")
+    kinds = Counter(s.kind for s in result.sources)
+    formats = Counter(s.format for s in result.sources)
     rows = [
         ("documents", result.documents),
         ("  processed", result.processed),
         ("  unchanged", result.documents - result.processed),
-        ("report entries", result.entries),
+        *((f"  {kind}", n) for kind, n in sorted(kinds.items()) if len(kinds) > 1),
+        *((f"  from {fmt}", n) for fmt, n in sorted(formats.items()) if len(formats) > 1),
+        # entries of reports; with other kinds, their activities and linked paragraphs too
+        ("report entries" if set(kinds) <= {"activity-report"} else "rows read", result.entries),
         ("triples", result.triples),
         ("linked mentions", result.linked_mentions),
         ("not-linked names", len(result.not_linked)),
@@ -375,13 +442,41 @@ def _summary(result: BuildResult, *, show_warnings: bool) -> None:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from .sparql import write_results
+    from .sparql import write_query_results
 
-    sys.stdout.flush()
-    write_results(args.query, sys.stdout.buffer, args.format, store=args.store,
-                  params=args.param, endpoint=args.endpoint, graph=args.graph)  # fmt: skip
-    sys.stdout.buffer.flush()
+    fmt = args.format if args.out is not None else args.format or "table"
+    if args.out is None:
+        _refuse_a_workbook_on_a_terminal(fmt)
+        sys.stdout.flush()
+    write_query_results(args.query, sys.stdout.buffer if args.out is None else args.out, fmt,
+                        store=args.store, params=args.param, endpoint=args.endpoint,
+                        graph=args.graph)  # fmt: skip
+    if args.out is None:
+        sys.stdout.buffer.flush()
     return 0
+
+
+def _refuse_a_workbook_on_a_terminal(fmt: str) -> None:
+    """:raises CmsGraphError: (status 2) for a workbook on a terminal."""
+    if fmt == "xlsx" and sys.stdout.isatty():
+        usage = CmsGraphError(
+            "a workbook is not for a terminal", hint="write it to a file: --out FILE.xlsx"
+        )
+        usage.exit_code = 2
+        raise usage
+
+
+def _print_results(result: ResultTable | bool, fmt: str) -> None:
+    """Write results to standard output in the results format ``fmt``.
+
+    :raises CmsGraphError: (status 2) for a workbook on a terminal.
+    """
+    from .results import serialize_results
+
+    _refuse_a_workbook_on_a_terminal(fmt)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(serialize_results(result, fmt))
+    sys.stdout.buffer.flush()
 
 
 def _queries(args: argparse.Namespace) -> int:
@@ -389,6 +484,41 @@ def _queries(args: argparse.Namespace) -> int:
 
     for named in named_queries():
         print(f"{named.name:<30} {named.question}")
+    return 0
+
+
+# -- compare (issue 13): command function goes here --
+def _compare(args: argparse.Namespace) -> int:
+    from .history import compare, write_review
+
+    result = compare(args.old, args.new, store=args.store, matches=args.matches)
+    if args.format == "table":
+        counts = {k: len(result.by_change(k)) for k in ("new", "dropped", "continued")}
+        changed = sum(c.changed for c in result.changes)
+        print(
+            f"{result.old.symbol} -> {result.new.symbol} ({result.new.programme_label}): "
+            f"{counts['new']} new, {counts['dropped']} dropped, {counts['continued']} "
+            f"continued ({changed} with other funders or documents)"
+        )
+    _print_results(result.table(), args.format)
+    for note in result.notes:
+        print(f"cmsgraph: note: {note}", file=sys.stderr)
+    for p in result.confirmed:
+        print(f"cmsgraph: note: {p.old_code} -> {p.new_code} confirmed in {args.matches}",
+              file=sys.stderr)  # fmt: skip
+    for p in result.proposals:
+        print(
+            f"cmsgraph: note: {p.old_code} in {result.old.symbol} may be {p.new_code} in "
+            f"{result.new.symbol} (text similarity {p.score:.2f}); not applied",
+            file=sys.stderr,
+        )
+    if args.proposals is not None:
+        added = write_review(args.proposals, [result])
+        print(f"cmsgraph: {added} proposed match(es) added to {args.proposals}: confirm or "
+              "reject them there, then run again with --matches", file=sys.stderr)  # fmt: skip
+    elif result.proposals:
+        print("cmsgraph: hint: review them with --proposals FILE, apply with --matches FILE",
+              file=sys.stderr)  # fmt: skip
     return 0
 
 
@@ -418,6 +548,9 @@ def _export(args: argparse.Namespace) -> int:
         publisher=args.publisher,
         dump_url=args.dump_url,
         sparql_endpoint=args.sparql_endpoint,
+        publisher_name=args.publisher_name,
+        homepage=args.homepage,
+        contact=args.contact,
     )
     if result.path is not None:
         unit = "quads" if result.format in ("nquads", "trig") else "triples"

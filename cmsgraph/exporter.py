@@ -1,6 +1,6 @@
 """``cmsgraph export``: the store as one RDF file, its description and vocabulary docs.
 
-Formats (``FORMATS``):
+Formats (``FORMATS``, the export rows of the table in :mod:`cmsgraph.formats`):
 
 * graph formats — ``turtle``, ``ntriples``, ``jsonld``, ``rdfxml`` — hold the union of
   the store's named graphs (a triple stated in two graphs is written once);
@@ -28,19 +28,21 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Triple, serialize
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
+from pyoxigraph import serialize as serialize_rdf
 
 from . import namespaces as ns
 from ._resources import ontology_file
 from .describe import DEFAULT_LICENSE, DEFAULT_PUBLISHER, description_turtle, void_description
 from .errors import CmsGraphError
+from .formats import Format, for_suffix, formats
 from .store import StoreVersion, _fsync_dir, default_store_dir, open_current
 
 __all__ = [
@@ -49,8 +51,13 @@ __all__ = [
     "ExportResult",
     "export",
     "format_for",
+    "graph_bytes",
     "jsonld_context",
     "jsonld_document",
+    "ontology_triples",
+    "ordered",
+    "serialize",
+    "used_prefixes",
 ]
 
 _RDF_TYPE = NamedNode(ns.RDF + "type")
@@ -59,25 +66,9 @@ DOCS_NAME = "ontology.html"
 DESCRIPTION_SUFFIX = ".void.ttl"
 
 
-@dataclass(frozen=True, slots=True)
-class ExportFormat:
-    name: str
-    suffix: str  # the usual file extension (its media type: describe.MEDIA_TYPES)
-    dataset: bool  # keeps the named graphs (N-Quads, TriG)
-    rdf_format: RdfFormat | None  # None: written by this module (JSON-LD)
-
-
-FORMATS: dict[str, ExportFormat] = {
-    f.name: f
-    for f in (
-        ExportFormat("turtle", ".ttl", False, RdfFormat.TURTLE),
-        ExportFormat("ntriples", ".nt", False, RdfFormat.N_TRIPLES),
-        ExportFormat("nquads", ".nq", True, RdfFormat.N_QUADS),
-        ExportFormat("trig", ".trig", True, RdfFormat.TRIG),
-        ExportFormat("jsonld", ".jsonld", False, None),
-        ExportFormat("rdfxml", ".rdf", False, RdfFormat.RDF_XML),
-    )
-}
+#: The formats ``export`` writes, from the one table of :mod:`cmsgraph.formats`.
+FORMATS: dict[str, Format] = {f.key: f for f in formats(use="export")}
+ExportFormat = Format  # the name this module's records had before the shared table
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +91,9 @@ def export(
     publisher: str | None = None,
     dump_url: str | None = None,
     sparql_endpoint: str | None = None,
+    publisher_name: str | None = None,
+    homepage: str | None = None,
+    contact: str | None = None,
 ) -> ExportResult:
     """Write the store in ``fmt``; beside a file, its description and ontology docs.
 
@@ -118,6 +112,9 @@ def export(
     :param dump_url: the URL the file will be published at; by default the
         description points at the file by its name, relative to the description.
     :param sparql_endpoint: a SPARQL endpoint serving the same data, for the description.
+    :param publisher_name: the publisher's name (DCAT-AP: mandatory for an agent).
+    :param homepage: the catalogue's home page; ``contact``: a ``mailto:`` or web address
+        for the dataset's contact point (see :func:`~cmsgraph.describe.void_description`).
     :raises ValueError: if ``fmt`` is not a known format.
     :raises StoreError: if there is no store.
     :raises CmsGraphError: if the output cannot be written (the target is untouched).
@@ -132,8 +129,13 @@ def export(
     form = FORMATS[fmt]
     version = open_current(store if store is not None else default_store_dir())
     db = version.open()
-    statements = _statements(version, db, form)
-    write = _writer(form, statements)
+    statements: Sequence[Triple] | Sequence[Quad] | list[bytes]
+    if form.key in ("ntriples", "nquads"):  # sorted lines, made without Python terms
+        statements = _lines(version, db, form.key)
+        write: Callable[[IO[bytes]], object] = lambda f: f.writelines(statements)  # noqa: E731
+    else:
+        statements = _statements(version, db, form)
+        write = _writer(form, statements)
     if out is None or out == "-" or not isinstance(out, str | Path):
         stream = sys.stdout.buffer if out is None or out == "-" else out
         write(stream)  # type: ignore[arg-type]
@@ -150,6 +152,9 @@ def export(
         sparql_endpoint=sparql_endpoint,
         license=license or DEFAULT_LICENSE,
         publisher=publisher or DEFAULT_PUBLISHER,
+        publisher_name=publisher_name,
+        homepage=homepage,
+        contact=contact,
     )
     description_path = path.with_name(path.name + DESCRIPTION_SUFFIX)
     data = description_turtle(description, relative_to=folder)
@@ -167,10 +172,9 @@ def format_for(out: object) -> str:
     ('nquads', 'turtle')
     """
     if isinstance(out, str | Path):
-        suffix = Path(out).suffix.lower()
-        for form in FORMATS.values():
-            if form.suffix == suffix:
-                return form.name
+        form = for_suffix(Path(out).name, list(FORMATS.values()))
+        if form is not None:
+            return form.key
     return "turtle"
 
 
@@ -201,16 +205,105 @@ def _statements(
     return sorted((quad.triple for quad in store), key=str if canonical else _triple_key)
 
 
+def _lines(version: StoreVersion, store: Store, key: str) -> list[bytes]:
+    """The store as sorted N-Triples lines, or every booked graph's triples as sorted
+    N-Quads lines (``key``): the canonical order of both formats (``LC_ALL=C sort``).
+
+    The store writes its triples; a graph's are those about its owned subjects and the
+    shared ones its ledger keeps (see :mod:`cmsgraph.store`).
+    """
+    lines = store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()).splitlines(
+        keepends=True
+    )
+    if key == "nquads":
+        owner: dict[bytes, bytes] = {}
+        quads: list[bytes] = []
+        for name in version.graph_names():
+            subjects, shared = version.ledger(name)
+            tail = b" <" + name.encode() + b"> .\n"
+            owner.update((f"<{s}>".encode(), tail) for s in subjects)
+            quads += [line[:-3] + tail for line in shared.splitlines(keepends=True)]
+        for line in lines:  # "<s> <p> <o> .\n": an owned subject names its graph
+            if (tail := owner.get(line[: line.index(b" ")])) is not None:
+                quads.append(line[:-3] + tail)
+        lines = quads
+    lines.sort()
+    return lines
+
+
 def _writer(
     form: ExportFormat, statements: list[Triple] | list[Quad]
 ) -> Callable[[IO[bytes]], object]:
-    if form.rdf_format is None:  # JSON-LD
-        return lambda f: f.write(jsonld_document(statements))  # type: ignore[arg-type]
-    prefixes = None if form.rdf_format in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS) else ns.PREFIXES
-    return lambda f: serialize(statements, f, form.rdf_format, prefixes=prefixes)
+    return lambda f: serialize(statements, form.key, f)
 
 
-def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+def ordered(statements: Iterable[Triple] | Iterable[Quad], key: str) -> list[Any]:
+    """``statements`` once each, in the documented order of the format ``key``
+    (:data:`cmsgraph.formats.Format.order`): sorted lines for N-Triples and N-Quads,
+    else grouped by graph and subject, ``rdf:type`` first."""
+    form = FORMATS[key]
+    canonical = form.key in ("ntriples", "nquads")
+    if form.dataset:
+        return sorted(set(statements), key=str if canonical else _quad_key)  # type: ignore[arg-type]
+    triples = {s.triple if isinstance(s, Quad) else s for s in statements}
+    return sorted(triples, key=str if canonical else _triple_key)
+
+
+def serialize(
+    statements: Sequence[Triple] | Sequence[Quad],
+    key: str,
+    out: IO[bytes] | None = None,
+    *,
+    prefixes: Mapping[str, str] | None = None,
+) -> bytes | None:
+    """Write ``statements`` in the format ``key``, in the order given (see
+    :func:`ordered`): pyoxigraph's serialisers keep their input's order; JSON-LD is
+    :func:`jsonld_document`. Turtle, TriG and RDF/XML get ``prefixes`` (default: all
+    of :data:`cmsgraph.namespaces.PREFIXES`). Returns the bytes when ``out`` is None."""
+    form = FORMATS[key]
+    if key == "jsonld":
+        data = jsonld_document(statements)  # type: ignore[arg-type]
+        if out is None:
+            return data
+        out.write(data)
+        return None
+    canonical = key in ("ntriples", "nquads")
+    chosen = None if canonical else dict(ns.PREFIXES if prefixes is None else prefixes)
+    return serialize_rdf(statements, out, form.rdf_format, prefixes=chosen)
+
+
+def graph_bytes(triples: Iterable[Triple], key: str) -> bytes:
+    """``triples`` (each once, in the format's order) as the server sends them, with
+    only the prefixes they use. JSON-LD is the export's compaction with its context
+    embedded: a reader never fetches a context."""
+    statements = ordered(triples, key)
+    if key == "jsonld":
+        with contextlib.suppress(Exception):  # an RDF-star triple term: plain JSON-LD
+            return jsonld_document(statements)
+        return serialize_rdf(statements, None, RdfFormat.JSON_LD) or b""
+    return serialize(statements, key, prefixes=used_prefixes(statements)) or b""
+
+
+def used_prefixes(triples: Iterable[Triple]) -> dict[str, str]:
+    """The prefixes of :data:`namespaces.PREFIXES` that ``triples`` use."""
+    iris = {
+        term.value
+        for t in triples
+        for term in (t.subject, t.predicate, t.object)
+        if isinstance(term, NamedNode)
+    }
+    iris |= {t.object.datatype.value for t in triples if isinstance(t.object, Literal)}
+    stems = {iri[: max(iri.rfind("/"), iri.rfind("#")) + 1] for iri in iris}  # a few dozen
+    return {
+        prefix: namespace
+        for prefix, namespace in ns.PREFIXES.items()
+        if any(stem.startswith(namespace) for stem in stems)
+    }
+
+
+def atomic_write(
+    path: Path, write: Callable[[IO[bytes]], object], *, what: str = "the export"
+) -> None:
     """Call ``write`` on a temporary file beside ``path``, fsync it, rename it to ``path``.
 
     The target is either its previous content or the complete new one, whatever
@@ -225,7 +318,7 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
         )
     except OSError as exc:
         raise CmsGraphError(
-            f"{path}: cannot write the export: {exc.strerror or exc}",
+            f"{path}: cannot write {what}: {exc.strerror or exc}",
             hint="check that the folder exists and is writable",
         ) from None
     temp = Path(handle.name)
@@ -241,7 +334,7 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
         if isinstance(exc, OSError):
-            raise CmsGraphError(f"{path}: cannot write the export: {exc.strerror or exc}") from None
+            raise CmsGraphError(f"{path}: cannot write {what}: {exc.strerror or exc}") from None
         raise
 
 
@@ -254,10 +347,15 @@ def _file_mode(path: Path) -> int:
     return 0o666 & ~umask
 
 
+def ontology_triples(version: StoreVersion, store: Store | None = None) -> list[Triple]:
+    """The triples of the store's ontology graph (read by the export and the server)."""
+    return version.graph_triples(ns.ONTOLOGY, store)
+
+
 def _ontology_html(version: StoreVersion, store: Store) -> bytes:
     from .ontodoc import ontology_html
 
-    return ontology_html(version.graph_triples(ns.ONTOLOGY, store)).encode("utf-8")
+    return ontology_html(ontology_triples(version, store)).encode("utf-8")
 
 
 # -- JSON-LD ----------------------------------------------------------------------------
@@ -370,6 +468,7 @@ def jsonld_document(triples: Iterable[Triple]) -> bytes:
             items = sorted(values[key], key=_json_sort_key)
             node[key] = items[0] if len(items) == 1 else items
         nodes.append(node)
+    nodes.sort(key=lambda n: n["id"])  # by the id as written (compact IRIs included)
     document = {"@context": context, "@graph": nodes}
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 

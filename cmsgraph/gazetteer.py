@@ -53,13 +53,13 @@ def tokenize(text: str) -> list[re.Match[str]]:
 
 
 def _key(text: str) -> tuple[str, ...]:
-    return tuple(m.group() for m in _TOKEN_RE.finditer(text))
+    return tuple(_TOKEN_RE.findall(text))
 
 
-def _case_sensitive(form: str) -> bool:
-    return not any(c.islower() for c in form) or (
-        sum(c.isupper() for c in form) >= 2 and (len(_key(form)) == 1)
-    )
+def _case_sensitive(form: str, key: tuple[str, ...] | None = None) -> bool:
+    if form.isupper() or not any(c.islower() for c in form):
+        return True
+    return len(key if key is not None else _key(form)) == 1 and sum(map(str.isupper, form)) >= 2
 
 
 @dataclass
@@ -76,13 +76,14 @@ class Gazetteer:
         key = _key(form)
         if not key:
             return
-        sensitive = _case_sensitive(form) if case_sensitive is None else case_sensitive
-        table, key = (
-            (self.exact, key) if sensitive else (self.folded, tuple(t.lower() for t in key))
-        )
-        table.setdefault(key, entity_id)
+        sensitive = _case_sensitive(form, key) if case_sensitive is None else case_sensitive
+        if not sensitive:
+            key = tuple(form.lower() for form in key)
+        (self.exact if sensitive else self.folded).setdefault(key, entity_id)
         first = key[0].lower()
-        self.lengths[first] = tuple(sorted({*self.lengths.get(first, ()), len(key)}, reverse=True))
+        known = self.lengths.get(first, ())
+        if len(key) not in known:
+            self.lengths[first] = tuple(sorted((*known, len(key)), reverse=True))
 
     def match_at(
         self, words: list[str], i: int, lowered: list[str] | None = None

@@ -1,7 +1,10 @@
 """Linked records -> RDF triples.
 
-Each source document gives the triples of its graph (its report, entries, activity
-areas and what its rows cite); the gazetteer's entities and the ontology give theirs.
+Each source document gives the triples of its graph, by its kind (:data:`GRAPHS`): an
+activity report its entries, activity areas and what its rows cite; a programme of
+work its activities, their groups and what their cells name; any other meeting
+document the paragraphs that name or cite something. The gazetteer's entities and
+the ontology give theirs.
 The store keeps them all in one default graph, each triple once (see
 :mod:`cmsgraph.store`). Every link from an entry (cites, funded by, involves, partner
 ...) is restated by a mention node that says which cell and which text it was read
@@ -24,29 +27,58 @@ serialise without going through rdflib.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import re
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from functools import lru_cache
 from pathlib import PurePath
-
-from pyoxigraph import Literal, NamedNode, Triple
+from typing import Any
 
 from . import namespaces as ns
+from . import symbols
+from .errors import CmsGraphError
 from .gazetteer import Gazetteer
-from .model import Entity, Field, LinkedEntry, LinkedReport, Role
+from .model import (
+    CitationKind,
+    DocumentInfo,
+    Entity,
+    Field,
+    LinkedEntry,
+    LinkedMeetingDocument,
+    LinkedReport,
+    LinkedText,
+    LinkedWorkProgramme,
+    Place,
+    Role,
+)
+from .rdf import Lit, Statement, to_pyoxigraph
 
-__all__ = ["entity_triples", "quote_property", "report_triples"]
+__all__ = [
+    "GRAPHS",
+    "document_triples",
+    "entity_triples",
+    "meeting_date",
+    "order_key",
+    "quote_property",
+    "report_triples",
+    "text_property",
+]
 
-_RDF_TYPE = NamedNode(ns.RDF + "type")
-_RDF_SUBJECT = NamedNode(ns.RDF + "subject")
-_RDF_PREDICATE = NamedNode(ns.RDF + "predicate")
-_RDF_OBJECT = NamedNode(ns.RDF + "object")
-_XSD_STRING = NamedNode(ns.XSD + "string")
+Iri = str  # an IRI minted by ns.Iris or written here: always valid
+
+_RDF_TYPE = ns.RDF + "type"
+_RDF_SUBJECT = ns.RDF + "subject"
+_RDF_PREDICATE = ns.RDF + "predicate"
+_RDF_OBJECT = ns.RDF + "object"
 
 
-def _n(prefix: str, local: str) -> NamedNode:
-    return NamedNode(prefix + local)
+def _n(prefix: str, local: str) -> Iri:
+    return prefix + local
 
 
-PREDICATE_BY_ROLE: dict[Role, NamedNode] = {
+PREDICATE_BY_ROLE: dict[Role, Iri] = {
     Role.FUNDER: _n(ns.CMSG, "fundedBy"),
     Role.FUNDING_CHANNEL: _n(ns.CMSG, "fundingChannel"),
     Role.PARTNER: _n(ns.CMSG, "hasPartner"),
@@ -57,9 +89,11 @@ PREDICATE_BY_ROLE: dict[Role, NamedNode] = {
     Role.COUNTRY: _n(ns.CMSG, "mentionsCountry"),
     Role.PROGRAMME: _n(ns.CMSG, "mentionsProgramme"),
     Role.CONCEPT: _n(ns.CMSG, "mentionsConcept"),
+    Role.RESPONSIBLE: _n(ns.CMSG, "responsibleEntity"),
+    Role.ORGANISATION: _n(ns.CMSG, "mentionsOrganisation"),
     Role.REGION: _n(ns.CMSG, "mentionsRegion"),
 }
-_CLASSES_BY_TYPE: dict[str, tuple[NamedNode, ...]] = {
+_CLASSES_BY_TYPE: dict[str, tuple[Iri, ...]] = {
     "Convention": (_n(ns.CMSG, "Convention"),),
     "Agreement": (_n(ns.CMSG, "Agreement"), _n(ns.CMSG, "Instrument")),
     "MoU": (_n(ns.CMSG, "MemorandumOfUnderstanding"), _n(ns.CMSG, "Instrument")),
@@ -81,55 +115,81 @@ _RESOURCE_KINDS = {
 _STATUS_PROPERTY = {"progress": "progressText", "plan": "planText"}
 
 
-def _text(value: str) -> Literal:
-    return Literal(value)
+def _text(value: str) -> Lit:
+    return Lit(value)
 
 
-def _typed(value: str, datatype: str) -> Literal:
-    return Literal(value, datatype=NamedNode(ns.XSD + datatype))
+def _typed(value: str, datatype: str) -> Lit:
+    return Lit(value, ns.XSD + datatype)
 
 
-def quote_property(which: Field) -> NamedNode:
+def quote_property(which: Field) -> Iri:
     """The property that holds a mention's exact text read from the cell ``which``.
 
-    >>> quote_property(Field.RESOURCES).value
+    >>> quote_property(Field.RESOURCES)
     'https://w3id.org/cmsgraph/ontology#resourcesQuote'
     """
     return _QUOTE[which]
 
 
-_QUOTE = {f: _n(ns.CMSG, f"{f.value}Quote") for f in Field}
+def _camel(name: str) -> str:
+    head, *rest = name.split("-")
+    return head + "".join(part.title() for part in rest)
+
+
+# cmsg:activityQuote ... cmsg:relatedDocumentsQuote: one per Field (the ontology declares them)
+_QUOTE = {f: _n(ns.CMSG, f"{_camel(f.value)}Quote") for f in Field}
+# The cell texts of a row or paragraph: cmsg:activityText, cmsg:mandateText ...
+_TEXT = {f: _n(ns.CMSG, f"{_camel(f.value)}Text") for f in Field}
+
+
+def text_property(which: Field) -> Iri:
+    """The property that holds the whole text of a cell (or paragraph) ``which``.
+
+    >>> text_property(Field.RELATED_DOCUMENTS)
+    'https://w3id.org/cmsgraph/ontology#relatedDocumentsText'
+    """
+    return _TEXT[which]
 
 
 class _Triples:
-    """Collects the triples of one graph, in order."""
+    """Collects the statements of one graph, in order."""
 
     def __init__(self) -> None:
-        self.triples: list[Triple] = []
+        self.triples: list[Statement] = []
 
-    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.triples.append(Triple(s, p, o))
+    def add(self, s: Iri, p: Iri, o: Iri | Lit) -> None:
+        self.triples.append(Statement(s, p, o))
 
-    def types(self, s: NamedNode, *classes: NamedNode) -> None:
+    def types(self, s: Iri, *classes: Iri) -> None:
         for c in classes:
-            self.add(s, _RDF_TYPE, c)
+            self.triples.append(Statement(s, _RDF_TYPE, c))
 
-    def text(self, s: NamedNode, p: NamedNode, value: str | None) -> None:
+    def text(self, s: Iri, p: Iri, value: str | None) -> None:
         if value:
-            self.add(s, p, _text(value))
+            self.triples.append(Statement(s, p, Lit(value)))
 
 
-def entity_triples(gazetteer: Gazetteer, iris: ns.Iris) -> list[Triple]:
-    """The gazetteer graph: every entity with its types, labels and identifiers."""
+def entity_triples(gazetteer: Gazetteer, iris: ns.Iris) -> list[Statement]:
+    """The gazetteer graph: every entity with its types, labels and identifiers.
+
+    :raises CmsGraphError: if an entity's homepage is not a valid IRI.
+    """
     out = _Triples()
     for entity in sorted(gazetteer.entities.values(), key=lambda e: (e.type, e.id)):
         _entity(out, entity, gazetteer, iris)
+    for statement in out.triples:  # homepages come from the gazetteer file as written
+        try:
+            to_pyoxigraph(statement)
+        except ValueError as exc:
+            raise CmsGraphError(f"gazetteer: {statement.subject}: not a valid IRI: {exc}") from None
     return out.triples
 
 
 def _entity(out: _Triples, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> None:
-    node = NamedNode(iris.entity(e.type, e.id))
+    node = iris.entity(e.type, e.id)
     out.types(node, *_CLASSES_BY_TYPE[e.type])
+    out.text(node, _n(ns.CMSG, "entityType"), e.type)
     out.text(node, _n(ns.SKOS, "prefLabel"), e.label)
     out.text(node, _n(ns.RDFS, "label"), e.label)
     for alt in dict.fromkeys((e.name, *e.acronyms, *e.aliases)):
@@ -137,18 +197,14 @@ def _entity(out: _Triples, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> No
             out.text(node, _n(ns.SKOS, "altLabel"), alt)
     out.text(node, _n(ns.SCHEMA, "name"), e.name)
     if e.homepage:
-        out.add(node, _n(ns.FOAF, "homepage"), NamedNode(e.homepage))
+        out.add(node, _n(ns.FOAF, "homepage"), e.homepage)
     if e.wikidata:
-        out.add(node, _n(ns.SKOS, "exactMatch"), NamedNode(ns.WD + e.wikidata))
+        out.add(node, _n(ns.SKOS, "exactMatch"), ns.WD + e.wikidata)
     if e.parent:
         parent = gazetteer.entities[e.parent]
-        out.add(
-            node, _n(ns.ORG, "subOrganizationOf"), NamedNode(iris.entity(parent.type, parent.id))
-        )
+        out.add(node, _n(ns.ORG, "subOrganizationOf"), iris.entity(parent.type, parent.id))
     if e.instrument_of:
-        out.add(
-            node, _n(ns.CMSG, "instrumentOf"), NamedNode(iris.entity("Convention", e.instrument_of))
-        )
+        out.add(node, _n(ns.CMSG, "instrumentOf"), iris.entity("Convention", e.instrument_of))
     if e.year:
         out.add(node, _n(ns.CMSG, "year"), _typed(str(e.year), "gYear"))
     if e.type == "Country":
@@ -158,40 +214,96 @@ def _entity(out: _Triples, e: Entity, gazetteer: Gazetteer, iris: ns.Iris) -> No
         out.text(node, _n(ns.SKOS, "notation"), f"{e.series}{e.number}")
 
 
-def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> list[Triple]:
-    """The graph of one source document."""
-    report, doc = linked.report, linked.report.document
-    out = _Triples()
-    convention = doc.context.split("/")[1].lower()  # "UNEP/CMS/COP11" -> "cms"
-    doc_node = NamedNode(iris.document(doc.symbol))
-    out.types(doc_node, _n(ns.CMSG, "ActivityReport"), _n(ns.CMSG, "MeetingDocument"))
-    out.text(doc_node, _n(ns.DCT, "identifier"), doc.symbol)
-    out.text(doc_node, _n(ns.DCT, "title"), doc.title)
-    out.text(doc_node, _n(ns.RDFS, "label"), doc.symbol)
-    if doc.date:
-        out.add(doc_node, _n(ns.DCT, "date"), _typed(doc.date, "date"))
-    out.text(doc_node, _n(ns.CMSG, "agendaItem"), doc.agenda_item)
-    out.text(doc_node, _n(ns.DCT, "abstract"), doc.summary)
-    out.text(doc_node, _n(ns.CMSG, "sourceFile"), PurePath(report.path).name)
-    out.text(doc_node, _n(ns.CMSG, "sha256"), report.sha256)
-    if doc.meeting:
+def document_triples(linked: Any, gazetteer: Gazetteer, iris: ns.Iris) -> list[Statement]:
+    """The graph of one source document, by the type of its linked records (see
+    :data:`GRAPHS`).
+
+    :raises TypeError: for records of no document kind.
+    """
+    graph = GRAPHS.get(type(linked))
+    if graph is None:
+        raise TypeError(f"not the linked records of a document kind: {type(linked).__name__}")
+    return graph(linked, gazetteer, iris)
+
+
+_KIND_CLASSES = {
+    "activity-report": ("ActivityReport", "MeetingDocument"),
+    "programme-of-work": ("WorkProgramme", "MeetingDocument"),
+    "document": ("MeetingDocument",),
+}
+
+
+def convention_of(info: DocumentInfo) -> str:
+    """The instrument whose resolutions and budget lines a document's bare numbers
+    name, lower case: "cms" for ``UNEP/CMS/COP11``, "aewa", "ascobans", "sharks" ...
+
+    >>> from cmsgraph.model import DocumentInfo
+    >>> info = DocumentInfo("ASCOBANS/AC25/Doc.2.1", "ASCOBANS/AC25", "", None, None, None,
+    ...                     None, None, None, "")
+    >>> convention_of(info)
+    'ascobans'
+    """
+    if info.context.startswith("UNEP/") and info.context.count("/") >= 2:
+        return info.context.split("/")[1].lower()  # "UNEP/CMS/Raptors/MOS2" -> "cms"
+    parsed = symbols.parse_symbol(info.symbol) if info.printed_symbol else None
+    return parsed.instrument.lower() if parsed and parsed.instrument else "cms"
+
+
+def _document_node(
+    out: _Triples,
+    info: DocumentInfo,
+    path: str,
+    sha256: str,
+    fmt: str,
+    kind: str,
+    gazetteer: Gazetteer,
+    iris: ns.Iris,
+) -> tuple[Iri, str]:
+    """The document's own node, for every kind: its symbol, title, date, meeting,
+    file and format. Returns the node and the document's convention."""
+    convention = convention_of(info)
+    doc_node = iris.document(info.symbol)
+    out.types(doc_node, *(_n(ns.CMSG, c) for c in _KIND_CLASSES[kind]))
+    out.text(doc_node, _n(ns.DCT, "identifier"), info.symbol)
+    out.text(doc_node, _n(ns.DCT, "title"), info.title)
+    out.text(doc_node, _n(ns.RDFS, "label"), info.symbol)
+    if info.date:
+        out.add(doc_node, _n(ns.DCT, "date"), _typed(info.date, "date"))
+    out.text(doc_node, _n(ns.CMSG, "agendaItem"), info.agenda_item)
+    out.text(doc_node, _n(ns.DCT, "abstract"), info.summary)
+    out.text(doc_node, _n(ns.CMSG, "sourceFile"), PurePath(path).name)
+    out.text(doc_node, _n(ns.CMSG, "sha256"), sha256)
+    out.text(doc_node, _n(ns.CMSG, "sourceFormat"), str(fmt))
+    if info.meeting:
         meeting = _meeting(
-            out, gazetteer, iris, convention, doc.meeting, doc.meeting_title, doc.place
+            out, gazetteer, iris, convention, info.meeting, info.meeting_title, info.place
         )
         out.add(doc_node, _n(ns.CMSG, "forMeeting"), meeting)
-    if doc.resolution:
-        resolution = _resolution(out, iris, convention, doc.resolution)
+    if info.resolution:
+        resolution = _resolution(out, iris, convention, info.resolution)
         out.add(doc_node, _n(ns.CMSG, "reportsOnResolution"), resolution)
+    return doc_node, convention
+
+
+def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) -> list[Statement]:
+    """The graph of one activity report."""
+    report, doc = linked.report, linked.report.document
+    out = _Triples()
+    doc_node, convention = _document_node(
+        out, doc, report.path, report.sha256, report.format, "activity-report", gazetteer, iris
+    )
     for entity_id in linked.document_mentions:
         entity = gazetteer.entities[entity_id]
-        out.add(doc_node, _n(ns.CMSG, "mentions"), NamedNode(iris.entity(entity.type, entity.id)))
+        out.add(doc_node, _n(ns.CMSG, "mentions"), iris.entity(entity.type, entity.id))
     for symbol in linked.document_refs:
         out.add(doc_node, _n(ns.DCT, "references"), _document(out, iris, symbol))
 
     scope = iris.programme(convention, doc.resolution, doc.symbol)
+    out.add(doc_node, _n(ns.CMSG, "reportsOnProgramme"), scope)
+    out.add(doc_node, _n(ns.CMSG, "orderKey"), _typed(str(order_key(doc)), "integer"))
     areas = {a.number for a in report.areas}
     for area in report.areas:
-        node = NamedNode(iris.activity(scope, area.number))
+        node = iris.activity(scope, area.number)
         out.types(node, _n(ns.CMSG, "ActivityArea"), _n(ns.SKOS, "Concept"))
         out.text(node, _n(ns.SKOS, "notation"), area.number)
         out.text(node, _n(ns.SKOS, "prefLabel"), area.title)
@@ -199,19 +311,18 @@ def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) ->
         for objective in area.objectives:
             out.text(node, _n(ns.CMSG, "objective"), objective)
         out.add(node, _n(ns.PROV, "wasDerivedFrom"), doc_node)
-        out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(area.line), "integer"))
+        if area.line:  # a .txt source's line; other formats have none
+            out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(area.line), "integer"))
         if doc.resolution:
-            out.add(
-                node, _n(ns.DCT, "source"), NamedNode(iris.resolution(convention, doc.resolution))
-            )
+            out.add(node, _n(ns.DCT, "source"), iris.resolution(convention, doc.resolution))
 
-    periods: dict[str, NamedNode] = {}
-    subactivities: dict[str, NamedNode] = {}
+    periods: dict[str, Iri] = {}
+    subactivities: dict[str, Iri] = {}
     for linked_entry in linked.entries:
         entry = linked_entry.entry
         period = periods.get(entry.period.label)
         if period is None:
-            period = periods[entry.period.label] = NamedNode(iris.period(scope, entry.period.label))
+            period = periods[entry.period.label] = iris.period(scope, entry.period.label)
             out.types(period, _n(ns.CMSG, "Period"))
             out.text(period, _n(ns.RDFS, "label"), entry.period.label)
             out.add(period, _n(ns.CMSG, "term"), _n(ns.CMSG, _TERMS[entry.period.term]))
@@ -224,16 +335,17 @@ def report_triples(linked: LinkedReport, gazetteer: Gazetteer, iris: ns.Iris) ->
         _entry(
             out, linked_entry, doc.symbol, period, subactivities, scope, convention, gazetteer, iris
         )
+    _summarise(out, doc_node)
     return _dedupe(out.triples)
 
 
 def _subactivity(
     out: _Triples, iris: ns.Iris, scope: str, code: str, text: str, areas: set[str]
-) -> NamedNode:
+) -> Iri:
     """A sub-activity, under the area its number names (added if the report lacks it)."""
-    node = NamedNode(iris.subactivity(scope, code))
+    node = iris.subactivity(scope, code)
     area_number = code.split(".")[0]
-    area_node = NamedNode(iris.activity(scope, area_number))
+    area_node = iris.activity(scope, area_number)
     out.types(node, _n(ns.CMSG, "SubActivity"), _n(ns.SKOS, "Concept"))
     out.text(node, _n(ns.SKOS, "notation"), code)
     out.text(node, _n(ns.SKOS, "prefLabel"), code)
@@ -246,7 +358,56 @@ def _subactivity(
     return node
 
 
-def _dedupe(triples: Iterable[Triple]) -> list[Triple]:
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH = "(" + "|".join(_MONTH_NAMES) + ")"
+# "4-9 November 2014", "30 October - 2 November 2013", "21 November 2012"
+_MEETING_DAYS_RE = re.compile(
+    rf"\b(\d{{1,2}})\s*(?:{_MONTH}\s*)?(?:[-–]\s*\d{{1,2}}\s*)?{_MONTH}\s+(\d{{4}})\b"
+)
+
+
+def meeting_date(place: str | None) -> date | None:
+    """The first day of the meeting, read from the line under the meeting's name.
+
+    >>> meeting_date("Quito, Ecuador, 4-9 November 2014")
+    datetime.date(2014, 11, 4)
+    >>> meeting_date("Bonn, Germany, 30 October - 2 November 2013")
+    datetime.date(2013, 10, 30)
+    >>> meeting_date("Bonn, Germany") is None
+    True
+    """
+    m = _MEETING_DAYS_RE.search(place or "")
+    if m is None:
+        return None
+    day, first_month, month, year = m.groups()
+    with contextlib.suppress(ValueError):  # "31 February" is no date
+        return date(int(year), _MONTH_NAMES.index(first_month or month) + 1, int(day))
+    return None
+
+
+def order_key(doc: DocumentInfo) -> int:
+    """Where a document stands among the reports on its programme: by the meeting it
+    was prepared for (its first day), then by its own date, as one integer
+    ``YYYYMMDDYYYYMMDD`` (``cmsg:orderKey``). Without a meeting date the document's own
+    date stands for both; without either, 0.
+
+    >>> order_key(DocumentInfo("UNEP/CMS/COP11/Doc.16.1", "UNEP/CMS/COP11", "t",
+    ...     "2014-08-14", "COP11", None, "Quito, Ecuador, 4-9 November 2014", None, "10.9", ""))
+    2014110420140814
+    """
+    own = date.fromisoformat(doc.date) if doc.date else None
+    meeting = meeting_date(doc.place) or own
+    return _yyyymmdd(meeting) * 100_000_000 + _yyyymmdd(own)
+
+
+def _yyyymmdd(day: date | None) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day if day else 0
+
+
+def _dedupe(triples: Iterable[Statement]) -> list[Statement]:
     return list(dict.fromkeys(triples))
 
 
@@ -254,21 +415,21 @@ def _entry(
     out: _Triples,
     linked: LinkedEntry,
     symbol: str,
-    period: NamedNode,
-    subactivities: dict[str, NamedNode],
+    period: Iri,
+    subactivities: dict[str, Iri],
     scope: str,
     convention: str,
     gazetteer: Gazetteer,
     iris: ns.Iris,
 ) -> None:
     entry = linked.entry
-    doc_node = NamedNode(iris.document(symbol))
-    node = NamedNode(iris.entry(symbol, entry.area, entry.period.label, entry.index))
+    doc_node = iris.document(symbol)
+    node = iris.entry(symbol, entry.area, entry.period.label, entry.index)
     out.types(node, _n(ns.CMSG, "ReportEntry"))  # a prov:Entity by subclass
     codes = ", ".join(entry.codes) or "no code"
     out.text(node, _n(ns.RDFS, "label"), f"{codes} ({entry.period.label})")
     out.add(node, _n(ns.PROV, "wasDerivedFrom"), doc_node)
-    out.add(node, _n(ns.CMSG, "reportedUnder"), NamedNode(iris.activity(scope, entry.area)))
+    out.add(node, _n(ns.CMSG, "reportedUnder"), iris.activity(scope, entry.area))
     out.add(node, _n(ns.CMSG, "period"), period)
     out.add(node, _n(ns.CMSG, "rowIndex"), _typed(str(entry.index), "integer"))
     for code in entry.codes:
@@ -278,27 +439,15 @@ def _entry(
     out.text(node, _n(ns.CMSG, "resourcesText"), entry.resources_text)
     for footnote in entry.footnotes:
         out.text(node, _n(ns.CMSG, "footnote"), footnote)
-    out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(entry.line), "integer"))
+    _place(out, node, entry.place, entry.line)
     for kind in linked.resource_kinds:
         out.add(node, _n(ns.CMSG, "resourceKind"), _n(ns.CMSG, _RESOURCE_KINDS[kind]))
-
-    mention_count = 0
-
-    def link(predicate: NamedNode, target: NamedNode, which: Field, text: str) -> None:
-        nonlocal mention_count
-        out.add(node, predicate, target)
-        mention_count += 1
-        mention = NamedNode(f"{node.value}/mention/{mention_count}")
-        out.add(mention, _RDF_SUBJECT, node)  # a cmsg:Mention by its quote's rdfs:domain
-        out.add(mention, _RDF_PREDICATE, predicate)
-        out.add(mention, _RDF_OBJECT, target)
-        out.add(mention, _QUOTE[which], _text(text))
-
+    link = _Links(out, node).add
     for m in linked.mentions:
         entity = gazetteer.entities[m.entity]
         link(
             PREDICATE_BY_ROLE[m.role],
-            NamedNode(iris.entity(entity.type, entity.id)),
+            (iris.entity(entity.type, entity.id)),
             m.field,
             m.text,
         )
@@ -308,13 +457,13 @@ def _entry(
         target = _resolution(out, iris, convention, ref.value)
         link(_n(ns.CMSG, "citesResolution"), target, ref.field, ref.text)
     for ref in linked.budget_lines:
-        line = NamedNode(iris.budget_line(convention, ref.value))
+        line = iris.budget_line(convention, ref.value)
         out.types(line, _n(ns.CMSG, "BudgetLine"))
         out.text(line, _n(ns.SKOS, "notation"), ref.value)
         out.text(line, _n(ns.RDFS, "label"), f"{convention.upper()} budget line {ref.value}")
         link(_n(ns.CMSG, "usesBudgetLine"), line, ref.field, ref.text)
     for number, amount in enumerate(linked.amounts, start=1):
-        money = NamedNode(f"{node.value}/amount/{number}")
+        money = f"{node}/amount/{number}"
         out.types(money, _n(ns.SCHEMA, "MonetaryAmount"))
         out.add(money, _n(ns.SCHEMA, "value"), _typed(amount.value, "decimal"))
         out.text(money, _n(ns.SCHEMA, "currency"), amount.currency)
@@ -322,19 +471,208 @@ def _entry(
         link(_n(ns.CMSG, "amount"), money, amount.field, amount.text)
 
 
-def _document(out: _Triples, iris: ns.Iris, symbol: str) -> NamedNode:
-    node = NamedNode(iris.document(symbol))
+class _Links:
+    """States the links of one row or paragraph (``node``), each restated by a mention
+    node with its quote (see the module docstring)."""
+
+    def __init__(self, out: _Triples, node: Iri) -> None:
+        self.out, self.node, self.count = out, node, 0
+
+    def add(self, predicate: Iri, target: Iri, which: Field, text: str) -> None:
+        out, node = self.out, self.node
+        out.add(node, predicate, target)
+        self.count += 1
+        mention = f"{node}/mention/{self.count}"
+        out.add(mention, _RDF_SUBJECT, node)  # a cmsg:Mention by its quote's rdfs:domain
+        out.add(mention, _RDF_PREDICATE, predicate)
+        out.add(mention, _RDF_OBJECT, target)
+        out.add(mention, _QUOTE[which], _text(text))
+
+
+def _place(out: _Triples, node: Iri, place: Place | None, line: int = 0) -> None:
+    """Where a row or paragraph stands in its file: the line of a .txt source, else the
+    page (PDF), paragraph, table and row (``Place``: 1-based)."""
+    line = line or (place.line if place and place.line else 0)
+    if line:
+        out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(line), "integer"))
+    if place is None:
+        return
+    for value, local in ((place.page, "page"), (place.paragraph, "paragraphNumber"),
+                         (place.table, "tableNumber"), (place.row, "rowNumber"),
+                         (place.cell, "cellNumber")):  # fmt: skip
+        if value:
+            out.add(node, _n(ns.CMSG, local), _typed(str(value), "integer"))
+
+
+def _summarise(out: _Triples, doc_node: Iri) -> None:
+    """The document names every entity its rows and paragraphs name (``cmsg:mentions``)
+    and references every document they cite (``dct:references``): one triple per pair,
+    for the questions asked of documents as wholes (the citation network, who a
+    document names)."""
+    cites = {_n(ns.CMSG, "citesDocument"), _n(ns.CMSG, "citesResolution")}
+    named = set(PREDICATE_BY_ROLE.values())
+    below = doc_node + "/"
+    found: list[Statement] = []
+    for s, p, o in out.triples:
+        if not s.startswith(below) or not isinstance(o, str):
+            continue
+        if p in cites:
+            found.append(Statement(doc_node, _n(ns.DCT, "references"), o))
+        elif p in named:
+            found.append(Statement(doc_node, _n(ns.CMSG, "mentions"), o))
+    out.triples.extend(found)
+
+
+# --- Programmes of work ---------------------------------------------------------------
+
+
+def work_programme_triples(
+    linked: LinkedWorkProgramme, gazetteer: Gazetteer, iris: ns.Iris
+) -> list[Statement]:
+    """The graph of one programme of work: the document, its groups (section headings)
+    and its activities (rows) with each cell's text and what it names and cites."""
+    programme, info = linked.programme, linked.programme.document
+    out = _Triples()
+    doc_node, convention = _document_node(
+        out, info, programme.path, programme.sha256, programme.format, "programme-of-work",
+        gazetteer, iris,
+    )  # fmt: skip
+    if linked.instrument:
+        entity = gazetteer.entities[linked.instrument]
+        out.add(doc_node, _n(ns.CMSG, "programmeOf"), iris.entity(entity.type, entity.id))
+    for entity in linked.entities:  # bodies its legend defines and the gazetteer lacks
+        _entity(out, entity, gazetteer, iris)
+    entities = ChainMap({e.id: e for e in linked.entities}, gazetteer.entities)
+    for index, group in enumerate(programme.groups, start=1):
+        node = iris.group(info.symbol, index)
+        out.types(node, _n(ns.CMSG, "ActivityGroup"))
+        out.add(node, _n(ns.DCT, "isPartOf"), doc_node)
+        out.text(node, _n(ns.SKOS, "prefLabel"), group.title)
+        out.text(node, _n(ns.SKOS, "notation"), group.number)
+        out.text(node, _n(ns.RDFS, "label"), f"{group.number or ''} {group.title}".strip())
+        _place(out, node, group.place)
+    for la in linked.activities:
+        activity = la.activity
+        node = iris.work_activity(info.symbol, activity.index)
+        out.types(node, _n(ns.CMSG, "ProgrammeActivity"))  # a prov:Entity by subclass
+        out.add(node, _n(ns.PROV, "wasDerivedFrom"), doc_node)
+        out.add(node, _n(ns.CMSG, "rowIndex"), _typed(str(activity.index), "integer"))
+        out.text(node, _n(ns.SKOS, "notation"), activity.number)
+        text = activity.text(Field.ACTIVITY)
+        label = " ".join(text.split())[:120] or f"activity {activity.index}"
+        out.text(node, _n(ns.RDFS, "label"), f"{activity.number} {label}" if activity.number
+                 else label)  # fmt: skip
+        if activity.group:
+            out.add(node, _n(ns.CMSG, "inGroup"), iris.group(info.symbol, activity.group))
+        _place(out, node, activity.place)
+        for cell in activity.cells:
+            if cell.field is not Field.NUMBER:
+                out.text(node, _TEXT[cell.field], cell.text)
+            for footnote in cell.footnotes:
+                out.text(node, _n(ns.CMSG, "footnote"), footnote)
+        links = _Links(out, node)
+        for linked_text in la.cells:
+            _link_text(out, links, linked_text, convention, entities, iris)
+    _summarise(out, doc_node)
+    return _dedupe(out.triples)
+
+
+# --- Any other meeting document --------------------------------------------------------
+
+
+def meeting_document_triples(
+    linked: LinkedMeetingDocument, gazetteer: Gazetteer, iris: ns.Iris
+) -> list[Statement]:
+    """The graph of any other meeting document: the document, and each paragraph (or
+    cell of a table no kind reads) that names, cites or costs something, with its
+    place and text."""
+    document, info = linked.document, linked.document.document
+    out = _Triples()
+    doc_node, convention = _document_node(
+        out, info, document.path, document.sha256, document.format, "document",
+        gazetteer, iris,
+    )  # fmt: skip
+    for index, linked_text in enumerate(linked.passages, start=1):
+        if not (linked_text.mentions or linked_text.citations or linked_text.amounts):
+            continue  # a paragraph that names nothing adds nothing to the graph
+        node = iris.passage(info.symbol, index)
+        out.types(node, _n(ns.CMSG, "Passage"))
+        out.add(node, _n(ns.DCT, "isPartOf"), doc_node)
+        out.text(node, _TEXT[linked_text.field], linked_text.text)
+        _place(out, node, linked_text.place)
+        _link_text(out, _Links(out, node), linked_text, convention, gazetteer.entities, iris)
+    _summarise(out, doc_node)
+    return _dedupe(out.triples)
+
+
+def _link_text(
+    out: _Triples,
+    links: _Links,
+    linked: LinkedText,
+    convention: str,
+    entities: Mapping[str, Entity],
+    iris: ns.Iris,
+) -> None:
+    """What one cell or paragraph names (by role), cites and costs, each a link of
+    ``links.node`` with its mention (the cell's field and the exact text). ``entities``:
+    the gazetteer's, and those the document defines."""
+    for m in linked.mentions:
+        entity = entities[m.entity]
+        links.add(PREDICATE_BY_ROLE[m.role], iris.entity(entity.type, entity.id), m.field, m.text)
+    for c in linked.citations:
+        if c.kind is CitationKind.RESOLUTION and "/" not in c.value:  # its own instrument's
+            target = _resolution(out, iris, convention, c.value)
+            links.add(_n(ns.CMSG, "citesResolution"), target, c.field, c.text)
+        else:  # documents and other acts, by their full symbol (as in activity reports)
+            target = _document(out, iris, c.value)
+            links.add(_n(ns.CMSG, "citesDocument"), target, c.field, c.text)
+    for number, amount in enumerate(linked.amounts, start=links.count + 1):
+        money = f"{links.node}/amount/{number}"
+        out.types(money, _n(ns.SCHEMA, "MonetaryAmount"))
+        out.add(money, _n(ns.SCHEMA, "value"), _typed(amount.value, "decimal"))
+        out.text(money, _n(ns.SCHEMA, "currency"), amount.currency)
+        out.text(money, _n(ns.RDFS, "label"), amount.text)
+        links.add(_n(ns.CMSG, "amount"), money, amount.field, amount.text)
+
+
+# The graph of each kind's linked records: a new kind is one entry here
+GRAPHS: dict[type, Callable[[Any, Gazetteer, ns.Iris], list[Statement]]] = {
+    LinkedReport: report_triples,
+    LinkedWorkProgramme: work_programme_triples,
+    LinkedMeetingDocument: meeting_document_triples,
+}
+
+# A cited act is a document of its own class too (cmsg:Decision ...), by its symbol's kind
+_ACT_CLASSES = {
+    "Decision": "Decision",
+    "Recommendation": "Recommendation",
+    "Outcome": "Outcome",
+    "Resolution": "Resolution",
+}
+
+
+@lru_cache(maxsize=4096)
+def _act_class(symbol: str) -> str | None:
+    parsed = symbols.parse_symbol(symbol)
+    return _ACT_CLASSES.get(parsed.kind) if parsed else None
+
+
+def _document(out: _Triples, iris: ns.Iris, symbol: str) -> Iri:
+    node = iris.document(symbol)
     out.types(node, _n(ns.CMSG, "MeetingDocument"))
+    if cls := _act_class(symbol):
+        out.types(node, _n(ns.CMSG, cls))
     out.text(node, _n(ns.DCT, "identifier"), symbol)
     out.text(node, _n(ns.RDFS, "label"), symbol)
     return node
 
 
-def _resolution(out: _Triples, iris: ns.Iris, convention: str, number: str) -> NamedNode:
-    node = NamedNode(iris.resolution(convention, number))
+def _resolution(out: _Triples, iris: ns.Iris, convention: str, number: str) -> Iri:
+    node = iris.resolution(convention, number)
     out.types(node, _n(ns.CMSG, "Resolution"))
     out.text(node, _n(ns.SKOS, "notation"), number)
     out.text(node, _n(ns.RDFS, "label"), f"{convention.upper()} Resolution {number}")
+    out.text(node, _n(ns.DCT, "identifier"), symbols.act_symbol(convention, "Resolution", number))
     return node
 
 
@@ -346,7 +684,7 @@ def _meeting(
     code: str,
     title: str | None,
     place: str | None,
-) -> NamedNode:
+) -> Iri:
     """The meeting a document was prepared for: the gazetteer's, else one minted here."""
     for entity in gazetteer.by_type("Meeting"):
         if (
@@ -354,9 +692,10 @@ def _meeting(
             and f"{entity.series}{entity.number}" == code
             and (entity.id.startswith(convention + "-"))
         ):
-            return NamedNode(iris.entity("Meeting", entity.id))
-    node = NamedNode(iris.entity("Meeting", f"{convention}-{code.lower()}"))
+            return iris.entity("Meeting", entity.id)
+    node = iris.entity("Meeting", f"{convention}-{code.lower()}")
     out.types(node, *_CLASSES_BY_TYPE["Meeting"])
+    out.text(node, _n(ns.CMSG, "entityType"), "Meeting")
     out.text(node, _n(ns.SKOS, "prefLabel"), code)
     out.text(node, _n(ns.RDFS, "label"), f"{convention.upper()} {code}")
     out.text(node, _n(ns.SKOS, "notation"), code)

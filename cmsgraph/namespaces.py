@@ -101,6 +101,18 @@ class Iris:
     def gazetteer_graph(self) -> str:
         return f"{self.base}graph/gazetteer"
 
+    def work_activity(self, symbol: str, index: int) -> str:
+        """An activity (row) of a programme of work, by its position in the programme."""
+        return f"{self.document(symbol)}/activity/{index}"
+
+    def group(self, symbol: str, index: int) -> str:
+        """A section heading of a programme of work, by its position."""
+        return f"{self.document(symbol)}/group/{index}"
+
+    def passage(self, symbol: str, index: int) -> str:
+        """A paragraph (or a cell of an unrecognised table) of a document, by position."""
+        return f"{self.document(symbol)}/passage/{index}"
+
     def entry(self, symbol: str, area: str, period: str, index: int) -> str:
         return f"{self.document(symbol)}/entry/{_seg(area)}-{_seg(period)}-{index}"
 

@@ -23,19 +23,21 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import RdfFormat, parse
 
 from . import namespaces as ns
 from ._resources import bundled_sources, data_file, ontology_file
 from .errors import InputError, StoreError, ValidationError
 from .gazetteer import Gazetteer, load_gazetteer
-from .graph import entity_triples, report_triples
-from .link import link_report
-from .model import LinkedReport
-from .parse import parse_file
+from .graph import document_triples, entity_triples
+from .kinds import Linked, Records, read_and_classify
+from .model import LinkedReport, LinkedWorkProgramme
+from .rdf import Statement, from_pyoxigraph
+from .readers import SUFFIXES
 from .store import (
     SourceGraph,
     StoreVersion,
@@ -80,8 +82,10 @@ class SourceSummary:
     entries: int
     triples: int
     mentions: int
-    unlinked: tuple[tuple[str, int], ...] = ()  # (name, line)
+    unlinked: tuple[tuple[str, int | str], ...] = ()  # (name, .txt line or place)
     warnings: tuple[str, ...] = ()
+    kind: str = "activity-report"  # the document kind (cmsgraph.kinds)
+    format: str = "txt"  # the file format read (cmsgraph.readers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +107,10 @@ class BuildResult:
 
 
 def collect_sources(sources: Sequence[str | Path] | None) -> list[Path]:
-    """The files named, the ``*.txt`` files in the folders named, or the bundled sources.
+    """The files named, the documents (``.pdf``, ``.docx``, ``.html``/``.htm``,
+    ``.txt``) in the folders named (searched recursively), or the bundled sources.
 
-    :raises InputError: if a source does not exist or a folder holds no ``.txt`` file.
+    :raises InputError: if a source does not exist or a folder holds no document.
     """
     if not sources:
         return [Path(str(f)).resolve() for f in bundled_sources()]
@@ -113,9 +118,12 @@ def collect_sources(sources: Sequence[str | Path] | None) -> list[Path]:
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
+            )
             if not found:
-                raise InputError(str(path), "folder holds no .txt source documents")
+                kinds = ", ".join(sorted(SUFFIXES))
+                raise InputError(str(path), f"folder holds no source documents ({kinds})")
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -124,10 +132,10 @@ def collect_sources(sources: Sequence[str | Path] | None) -> list[Path]:
     return list(dict.fromkeys(p.resolve() for p in files))
 
 
-def ontology_triples() -> list[Triple]:
+def ontology_triples() -> list[Statement]:
     """The ontology (booked as the graph named by its own IRI)."""
     data = ontology_file("cmsgraph.ttl").read_bytes()
-    return list(dict.fromkeys(q.triple for q in parse(data, RdfFormat.TURTLE)))
+    return list(dict.fromkeys(from_pyoxigraph(q) for q in parse(data, RdfFormat.TURTLE)))
 
 
 # --- processing one source (in this process or a worker) ---------------------------
@@ -137,7 +145,7 @@ def ontology_triples() -> list[Triple]:
 class _Context:
     gazetteer: Gazetteer
     iris: ns.Iris
-    by_subject: dict[str, list[Triple]]  # gazetteer triples by subject IRI
+    by_subject: dict[str, list[Statement]]  # gazetteer triples by subject IRI
 
 
 @dataclass
@@ -155,8 +163,10 @@ _BATCH = 16  # sources per worker task
 @dataclass
 class _Parsed:
     path: Path
-    linked: LinkedReport
-    triples: list[Triple]
+    kind: str  # the document kind's name
+    records: Records
+    linked: Linked
+    triples: list[Statement]
 
 
 def _process_batch(paths: list[Path]) -> list[_Processed]:
@@ -179,13 +189,12 @@ def _process_batch(paths: list[Path]) -> list[_Processed]:
     failure: _Processed | None = None
     for path in paths:
         try:
-            report = parse_file(path)
+            kind, records = read_and_classify(path)
             lap("parse")
-            linked = link_report(report, context.gazetteer)
+            linked = kind.link(records, context.gazetteer)
             lap("link")
-            parsed.append(
-                _Parsed(path, linked, report_triples(linked, context.gazetteer, context.iris))
-            )
+            triples = document_triples(linked, context.gazetteer, context.iris)
+            parsed.append(_Parsed(path, kind.name, records, linked, triples))
             lap("graph")
         except InputError as exc:
             failure = _Processed(None, error=("input", exc.path, exc.line, _message(exc)))
@@ -197,7 +206,7 @@ def _process_batch(paths: list[Path]) -> list[_Processed]:
         return [_Processed(None, error=("validation", exc.path, exc.line, _message(exc)))]
     lap("validate")
     for item in parsed:
-        symbol = item.linked.report.document.symbol
+        symbol = item.records.document.symbol
         graph = SourceGraph.split(
             context.iris.graph(symbol), item.triples, context.iris.document(symbol) + "/"
         )
@@ -209,25 +218,36 @@ def _process_batch(paths: list[Path]) -> list[_Processed]:
 
 
 def _summary(item: _Parsed, context: _Context, shape_warnings: list[str]) -> SourceSummary:
-    report, linked = item.linked.report, item.linked
+    records, linked = item.records, item.linked
+    symbol = records.document.symbol
     return SourceSummary(
         path=str(item.path),
-        symbol=report.document.symbol,
-        sha256=report.sha256,
-        graph=context.iris.graph(report.document.symbol),
-        entries=len(linked.entries),
+        symbol=symbol,
+        sha256=records.sha256,
+        graph=context.iris.graph(symbol),
+        entries=_rows(linked),
         triples=len(item.triples),
-        mentions=sum(
-            len(e.mentions)
-            + len(e.documents)
-            + len(e.resolutions)
-            + len(e.budget_lines)
-            + len(e.amounts)
-            for e in linked.entries
+        mentions=sum(1 for t in item.triples if t.predicate == _RDF_SUBJECT),
+        unlinked=tuple(
+            (u.text, u.line or str(u.place) if u.place else u.line) for u in linked.unlinked
         ),
-        unlinked=tuple((u.text, u.line) for u in linked.unlinked),
-        warnings=tuple(str(w) for w in report.warnings) + tuple(shape_warnings),
+        warnings=tuple(str(w) for w in records.warnings) + tuple(shape_warnings),
+        kind=item.kind,
+        format=str(records.format),
     )
+
+
+_RDF_SUBJECT = ns.RDF + "subject"  # one per mention: a linked name, citation or amount
+
+
+def _rows(linked: Linked) -> int:
+    """The rows a document was read into: report entries, programme activities, or the
+    paragraphs that name or cite something."""
+    if isinstance(linked, LinkedReport):
+        return len(linked.entries)
+    if isinstance(linked, LinkedWorkProgramme):
+        return len(linked.activities)
+    return sum(1 for p in linked.passages if p.mentions or p.citations or p.amounts)
 
 
 def _message(exc: InputError) -> str:
@@ -236,12 +256,9 @@ def _message(exc: InputError) -> str:
     return exc.message.removeprefix(prefix)
 
 
-def _iri(term: object) -> str:
-    """The IRI (or blank node id) of a subject: our graphs have no RDF-star triples."""
-    return term.value  # type: ignore[attr-defined,no-any-return]
-
-
-def _validate(parsed: list[_Parsed], by_subject: dict[str, list[Triple]]) -> dict[Path, list[str]]:
+def _validate(
+    parsed: list[_Parsed], by_subject: dict[str, list[Statement]]
+) -> dict[Path, list[str]]:
     """Validate each source graph with the gazetteer entities it links to.
 
     One source at a time, so that the outcome never depends on which sources share a
@@ -252,7 +269,7 @@ def _validate(parsed: list[_Parsed], by_subject: dict[str, list[Triple]]) -> dic
     warnings: dict[Path, list[str]] = {}
     for item in parsed:
         linked_entities = {
-            t.object.value for t in item.triples if isinstance(t.object, NamedNode)
+            t.object for t in item.triples if isinstance(t.object, str)
         } & by_subject.keys()
         context = [t for subject in sorted(linked_entities) for t in by_subject[subject]]
         results = validate([*item.triples, *context])
@@ -308,15 +325,23 @@ def _fingerprint(base: str, gazetteer: str | Path | None) -> str:
     (so that an upgrade never keeps graphs an older parser or linker made).
     """
     digest = hashlib.sha256(f"{PIPELINE_VERSION}\n{base}\n".encode())
-    for module in sorted(files("cmsgraph").iterdir(), key=lambda f: f.name):
-        if module.name.endswith(".py"):
-            digest.update(hashlib.sha256(module.read_bytes()).digest())
+    for module in _modules(files("cmsgraph")):
+        digest.update(hashlib.sha256(module.read_bytes()).digest())
     gazetteer_bytes = Path(gazetteer).read_bytes() if gazetteer else data_file(
         "gazetteer.toml").read_bytes()  # fmt: skip
     for part in (gazetteer_bytes, ontology_file("shapes.ttl").read_bytes(),
                  ontology_file("cmsgraph.ttl").read_bytes()):  # fmt: skip
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
+
+
+def _modules(folder: Traversable) -> Iterator[Traversable]:
+    """The package's Python files, its sub-packages' (readers, kinds ...) included."""
+    for item in sorted(folder.iterdir(), key=lambda f: f.name):
+        if item.is_dir() and item.name != "__pycache__":
+            yield from _modules(item)
+        elif item.name.endswith(".py"):
+            yield item
 
 
 def _previous(root: Path, fingerprint: str, full: bool) -> StoreVersion | None:
@@ -374,9 +399,9 @@ def build(
 
         gaz = load_gazetteer(gazetteer)
         gazetteer_triples = entity_triples(gaz, iris)
-        by_subject: dict[str, list[Triple]] = {}
+        by_subject: dict[str, list[Statement]] = {}
         for triple in gazetteer_triples:
-            by_subject.setdefault(_iri(triple.subject), []).append(triple)
+            by_subject.setdefault(triple.subject, []).append(triple)
         _WORKER = _Context(gaz, iris, by_subject)
         summaries: dict[str, SourceSummary] = {s.path: s for s in kept}
         gone = [s["graph"] for path, s in known.items() if path not in kept_paths]
@@ -479,9 +504,10 @@ def _result(
     unlinked: Counter[str] = Counter()
     first: dict[str, str] = {}
     for s in summaries:
-        for name, line in s.unlinked:
+        for name, where in s.unlinked:  # a .txt line, else a place ("page 2, paragraph 5")
             unlinked[name] += 1
-            first.setdefault(name, f"{s.path}:{line}")
+            first.setdefault(name, f"{s.path}:{where}" if isinstance(where, int) else
+                             f"{s.path} ({where})")  # fmt: skip
     return BuildResult(
         store=version.root,
         base=version.manifest["base"],

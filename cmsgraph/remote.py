@@ -31,12 +31,18 @@ Update) the triples go in one GSP ``PUT`` straight into ``G``. Both Oxigraph and
 Virtuoso keep the previous graph when such a ``PUT`` is cut off half way (measured),
 but nothing is verified before the graph is replaced.
 
-**Querying** (:func:`remote_query`) sends a query through SPARQLWrapper (`SPARQL 1.1
-Protocol §2.1 <https://www.w3.org/TR/sparql11-protocol/#query-operation>`_) with the
-published graph as ``default-graph-uri``, binds parameters with a ``VALUES`` block of
+**Querying** (:func:`remote_query`) sends a query (`SPARQL 1.1 Protocol §2.1
+<https://www.w3.org/TR/sparql11-protocol/#query-operation>`_) with the published graph
+as ``default-graph-uri``, binds parameters with a ``VALUES`` block of
 escaped terms opening the ``WHERE`` clause (`SPARQL 1.1 Query §10.2
 <https://www.w3.org/TR/sparql11-query/#inline-data>`_), and returns the same
 :class:`~cmsgraph.results.ResultTable` as the local store.
+
+Both go through the one HTTP layer of :mod:`cmsgraph._http` (timeouts, credentials,
+errors). SPARQLWrapper, the Python client the README shows for ``cmsgraph serve``, is
+not used here: its transport is its own (``urlopen``; digest authentication through
+``urllib.request.install_opener``, process-wide; error bodies only inside exception
+messages), so it cannot share this layer without private API.
 
 Credentials come from the arguments, else ``$CMSGRAPH_USER``/``$CMSGRAPH_PASSWORD``,
 else the endpoint URL's ``user:password@``; they are never printed, and URLs are
@@ -45,25 +51,35 @@ shown without their user info.
 
 from __future__ import annotations
 
-import base64
-import http.client
 import json
 import logging
 import math
 import os
 import re
 import secrets
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
+from ._http import (
+    ENV_PASSWORD,
+    ENV_USER,
+    Auth,
+    Headers,
+    Http,
+    HttpStatusError,
+    Response,
+    check_complete,
+    check_url,
+    scrub,
+    split_userinfo,
+    with_params,
+)
 from .errors import CmsGraphError, QueryError, RemoteError, StoreError
+from .formats import by_key
 from .namespaces import Iris, resolve_base
 from .results import ResultTable, Term, sparql_term, term_from_json
 
@@ -80,10 +96,6 @@ __all__ = [
 
 log = logging.getLogger("cmsgraph")
 
-ENV_USER = "CMSGRAPH_USER"
-ENV_PASSWORD = "CMSGRAPH_PASSWORD"
-
-Auth = Literal["auto", "digest", "basic"]
 Method = Literal["auto", "gsp", "update", "put"]
 
 #: Triples per upload request: ~8 MB of N-Triples through the Graph Store Protocol;
@@ -92,9 +104,9 @@ Method = Literal["auto", "gsp", "update", "put"]
 GSP_CHUNK = 50_000
 UPDATE_CHUNK = 1_000
 
-_NT = "application/n-triples"
+_NT = by_key("ntriples").media_type
 _NOT_AUTH_ERRORS = tuple(code for code in range(200, 600) if code not in (401, 403))
-_JSON = "application/sparql-results+json"
+_JSON = by_key("json").media_type
 
 
 def default_graph(base: str | None = None) -> str:
@@ -107,42 +119,6 @@ def default_graph(base: str | None = None) -> str:
     return Iris(resolve_base(base)).graph("all")
 
 
-# -- URLs and credentials ---------------------------------------------------------------
-
-
-def _split_userinfo(url: str) -> tuple[str, str | None, str | None]:
-    """``http://u:p@host/x`` -> (``http://host/x``, ``u``, ``p``)."""
-    parts = urllib.parse.urlsplit(url)
-    if "@" not in parts.netloc:
-        return url, None, None
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    user, sep, password = userinfo.partition(":")
-    clean = urllib.parse.urlunsplit(parts._replace(netloc=hostport))
-    return (
-        clean,
-        urllib.parse.unquote(user) or None,
-        urllib.parse.unquote(password) if sep else None,
-    )
-
-
-def _scrub(url: str) -> str:
-    """A URL safe to print: without user info."""
-    return _split_userinfo(url)[0]
-
-
-def _check_url(url: str, what: str) -> str:
-    clean = _scrub(url)
-    parts = urllib.parse.urlsplit(clean)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise RemoteError(f"{what} {clean!r} is not an http(s) URL")
-    return clean
-
-
-def _with_params(url: str, **params: str) -> str:
-    sep = "&" if urllib.parse.urlsplit(url).query else "?"
-    return url + sep + urllib.parse.urlencode(params)
-
-
 def _credentials(
     user: str | None, password: str | None, urls: list[str | None]
 ) -> tuple[str | None, str | None]:
@@ -152,7 +128,7 @@ def _credentials(
     if user is None and password is None:
         for url in urls:
             if url:
-                _, user, password = _split_userinfo(url)
+                _, user, password = split_userinfo(url)
                 if user is not None:
                     break
     if user is not None and password is None:
@@ -162,160 +138,6 @@ def _credentials(
     if user is None and password is not None:
         raise RemoteError(f"a password was given but no user name: pass --user or set {ENV_USER}")
     return user, password
-
-
-# -- HTTP ------------------------------------------------------------------------------
-
-
-class _Headers(Protocol):
-    def get(self, name: str, /) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class _Response:
-    status: int
-    headers: _Headers  # case-insensitive (http.client.HTTPMessage)
-    body: bytes
-
-
-class _PreemptiveDigest(urllib.request.HTTPDigestAuthHandler):
-    """Digest authentication that, once challenged by a server, answers that challenge
-    up front on later requests (RFC 7616 §3.4: the nonce again, with a higher ``nc``).
-
-    Plain urllib sends every request once without credentials and again after the
-    401; Virtuoso answers 401 before reading a request body and closes the
-    connection, so an upload of a few MB fails with a broken pipe.
-    """
-
-    def __init__(self, passwords: urllib.request.HTTPPasswordMgr) -> None:
-        super().__init__(passwords)
-        self._challenges: dict[str, dict[str, str]] = {}
-
-    def retry_http_digest_auth(self, req: urllib.request.Request, auth: str) -> Any:
-        _, challenge = auth.split(" ", 1)
-        parsed = urllib.request.parse_keqv_list(
-            [part for part in urllib.request.parse_http_list(challenge) if part]
-        )
-        self._challenges[req.host] = parsed
-        return super().retry_http_digest_auth(req, auth)
-
-    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
-        challenge = self._challenges.get(req.host)
-        if challenge and not req.has_header("Authorization"):
-            answer = self.get_authorization(req, challenge)
-            if answer:
-                req.add_unredirected_header("Authorization", f"Digest {answer}")
-        return req
-
-    https_request = http_request
-
-
-class _Http:
-    """urllib with credentials, a timeout per request, and errors a user can act on."""
-
-    def __init__(
-        self, *, user: str | None, password: str | None, auth: Auth, timeout: float
-    ) -> None:
-        if auth not in ("auto", "digest", "basic"):
-            raise RemoteError(f"unknown authentication scheme {auth!r}: auto, digest or basic")
-        self.has_credentials = user is not None
-        self.timeout = timeout
-        self._basic: str | None = None
-        self._passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        handlers: list[urllib.request.BaseHandler] = []
-        if user is not None and password is not None:
-            if auth == "basic":  # sent with every request, no challenge needed
-                token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-                self._basic = f"Basic {token}"
-            else:  # answer the server's challenge; digest never sends the password
-                handlers.append(_PreemptiveDigest(self._passwords))
-                if auth == "auto":
-                    handlers.append(urllib.request.HTTPBasicAuthHandler(self._passwords))
-        self._user, self._password = user, password
-        self._opener = urllib.request.build_opener(*handlers)
-
-    def allow(self, url: str) -> None:
-        """Let the credentials be sent to ``url``'s server (scheme, host and port)."""
-        if self._user is not None and self._password is not None:
-            parts = urllib.parse.urlsplit(url)
-            self._passwords.add_password(
-                None, f"{parts.scheme}://{parts.netloc}/", self._user, self._password
-            )
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        what: str,
-        data: bytes | None = None,
-        headers: Mapping[str, str] | None = None,
-        ok: tuple[int, ...] = (200, 201, 204),
-    ) -> _Response:
-        """Send one request; return the response if its status is in ``ok``.
-
-        :raises RemoteError: connection refused, timeout, broken connection,
-            credentials needed or refused, any other status.
-        """
-        req = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
-        req.add_header("User-Agent", "cmsgraph")
-        if self._basic:
-            req.add_header("Authorization", self._basic)
-        try:
-            with self._opener.open(req, timeout=self.timeout) as resp:
-                return _Response(resp.status, resp.headers, resp.read())
-        except urllib.error.HTTPError as exc:
-            try:
-                body = exc.read()
-            except (OSError, http.client.HTTPException):
-                body = b""
-            if exc.code in ok:  # urllib raises for 201/204 on some methods
-                return _Response(exc.code, exc.headers, body)
-            raise _http_error(exc.code, body, url, what, self.has_credentials) from None
-        except Exception as exc:
-            raise _network_error(exc, url, what, self.timeout) from None
-
-
-def _http_error(code: int, body: bytes, url: str, what: str, has_credentials: bool) -> RemoteError:
-    where = _scrub(url)
-    if code in (401, 403):
-        if has_credentials:
-            return RemoteError(
-                f"{what}: {where} refused the credentials (HTTP {code})",
-                hint=f"check the user name and password (--user/--password or {ENV_USER}/"
-                f"{ENV_PASSWORD}) and that this user may write to the store",
-            )
-        return RemoteError(
-            f"{what}: {where} needs credentials (HTTP {code})",
-            hint=f"pass --user and --password, or set {ENV_USER} and {ENV_PASSWORD}",
-        )
-    text = " ".join(body.decode("utf-8", "replace").split())
-    detail = f": {text[:300]}" if text else ""
-    return RemoteError(f"{what}: {where} answered HTTP {code}{detail}")
-
-
-def _network_error(exc: BaseException, url: str, what: str, timeout: float) -> RemoteError:
-    where = _scrub(url)
-    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-    if isinstance(reason, ConnectionRefusedError):
-        return RemoteError(
-            f"{what}: cannot reach {where} (connection refused)",
-            hint="is the server running, and is this its address and port?",
-        )
-    if isinstance(reason, TimeoutError | socket.timeout):
-        return RemoteError(
-            f"{what}: {where} did not answer within {timeout:g} s",
-            hint="the server may be busy or stuck; try again, or allow more time (--timeout)",
-        )
-    if isinstance(reason, socket.gaierror):
-        return RemoteError(f"{what}: cannot reach {where}: unknown host")
-    if isinstance(reason, ConnectionError | http.client.HTTPException):
-        return RemoteError(
-            f"{what}: the connection to {where} broke off ({type(reason).__name__}: {reason})"
-        )
-    if isinstance(reason, OSError | ValueError):
-        return RemoteError(f"{what}: cannot reach {where}: {reason}")
-    raise exc  # a bug, not a remote failure
 
 
 # -- endpoints -------------------------------------------------------------------------
@@ -338,7 +160,7 @@ _LAYOUTS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def _server_kind(headers: _Headers) -> str:
+def _server_kind(headers: Headers) -> str:
     server = (headers.get("Server") or "").lower()
     return next((kind for kind in _LAYOUTS if kind in server), "unknown")
 
@@ -349,10 +171,10 @@ def _sibling(url: str, segment: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=f"{head}/{segment}", query=""))
 
 
-def _ask_probe(http_: _Http, query_url: str, what: str) -> _Response:
+def _ask_probe(http_: Http, query_url: str, what: str) -> Response:
     return http_.request(
         "GET",
-        _with_params(query_url, query="ASK {}"),
+        with_params(query_url, query="ASK {}"),
         what=what,
         headers={"Accept": _JSON},
     )
@@ -364,7 +186,7 @@ def discover(
     gsp: str | None = None,
     update: str | None = None,
     timeout: float = 60.0,
-    _http: _Http | None = None,
+    _http: Http | None = None,
 ) -> Endpoints:
     """The query, update and Graph Store endpoints of the store at ``endpoint``.
 
@@ -377,8 +199,8 @@ def discover(
 
     :raises RemoteError: if the server cannot be reached or does not answer ``ASK``.
     """
-    http_ = _http or _Http(user=None, password=None, auth="auto", timeout=timeout)
-    url = _check_url(endpoint, "endpoint")
+    http_ = _http or Http(user=None, password=None, auth="auto", timeout=timeout)
+    url = check_url(endpoint, "endpoint")
     http_.allow(url)
     what = "reaching the endpoint"
     if urllib.parse.urlsplit(url).path in ("", "/") or url.endswith("/"):
@@ -394,8 +216,8 @@ def discover(
     found_gsp = _sibling(query_url, siblings["gsp"]) if siblings else None
     return Endpoints(
         query=query_url,
-        update=_check_url(update, "update endpoint") if update else found_update,
-        gsp=_check_url(gsp, "Graph Store endpoint") if gsp else found_gsp,
+        update=check_url(update, "update endpoint") if update else found_update,
+        gsp=check_url(gsp, "Graph Store endpoint") if gsp else found_gsp,
         server=kind,
     )
 
@@ -403,7 +225,7 @@ def discover(
 # -- counting --------------------------------------------------------------------------
 
 
-def _select_json(http_: _Http, query_url: str, text: str, what: str) -> dict[str, Any]:
+def _select_json(http_: Http, query_url: str, text: str, what: str) -> dict[str, Any]:
     resp = http_.request(
         "POST",
         query_url,
@@ -411,17 +233,17 @@ def _select_json(http_: _Http, query_url: str, text: str, what: str) -> dict[str
         data=urllib.parse.urlencode({"query": text}).encode("ascii"),
         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": _JSON},
     )
-    _check_complete(resp.headers, None, query_url, what)
+    check_complete(resp.headers, None, query_url, what)
     try:
         doc: dict[str, Any] = json.loads(resp.body.decode("utf-8"))
     except ValueError:
         raise RemoteError(
-            f"{what}: {_scrub(query_url)} did not answer with SPARQL JSON results"
+            f"{what}: {scrub(query_url)} did not answer with SPARQL JSON results"
         ) from None
     return doc
 
 
-def _count(http_: _Http, query_url: str, graph: str) -> int:
+def _count(http_: Http, query_url: str, graph: str) -> int:
     """Triples in ``graph`` (0 if it does not exist).
 
     ``FROM <g>`` rather than ``GRAPH <g> {...}``: Virtuoso took 5 s for the latter on a
@@ -433,29 +255,7 @@ def _count(http_: _Http, query_url: str, graph: str) -> int:
     try:
         return int(doc["results"]["bindings"][0]["n"]["value"])
     except (KeyError, IndexError, ValueError, TypeError):
-        raise RemoteError(f"{what}: unexpected answer from {_scrub(query_url)}") from None
-
-
-def _check_complete(headers: _Headers, rows: int | None, url: str, what: str) -> None:
-    """Refuse partial or truncated results that a store returns with status 200.
-
-    Virtuoso answers a query that hit its time limit with whatever it found so far and
-    ``X-SQL-State: S1TAT``, and cuts results at ``ResultSetMaxRows`` silently except for
-    an ``X-SPARQL-MaxRows`` header.
-    """
-    state = headers.get("X-SQL-State")
-    if state:
-        raise RemoteError(
-            f"{what}: {_scrub(url)} returned partial results (X-SQL-State: {state}, "
-            "a server-side time limit)",
-            hint="raise the store's query time limit (Virtuoso: MaxQueryExecutionTime)",
-        )
-    cap = headers.get("X-SPARQL-MaxRows")
-    if rows is not None and cap and cap.isdigit() and rows >= int(cap):
-        raise RemoteError(
-            f"{what}: {_scrub(url)} may have cut the results at {cap} rows (its ResultSetMaxRows)",
-            hint="raise ResultSetMaxRows in virtuoso.ini, or page with LIMIT/OFFSET",
-        )
+        raise RemoteError(f"{what}: unexpected answer from {scrub(query_url)}") from None
 
 
 # -- publishing ------------------------------------------------------------------------
@@ -476,16 +276,12 @@ class PublishResult:
 
 
 def _local_triples(store: Any, chunk: int) -> Iterator[bytes]:
-    """The distinct triples of the union of the store's graphs, as N-Triples chunks."""
-    from pyoxigraph import QuerySolutions, RdfFormat, Triple, serialize
+    """The store's triples (its default graph holds each once), as N-Triples chunks."""
+    from pyoxigraph import DefaultGraph, RdfFormat, Triple, serialize
 
-    solutions = store.query(
-        "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-    )
-    assert isinstance(solutions, QuerySolutions)
     batch: list[Triple] = []
-    for sol in solutions:
-        batch.append(Triple(sol["s"], sol["p"], sol["o"]))
+    for quad in store.quads_for_pattern(None, None, None, DefaultGraph()):
+        batch.append(quad.triple)
         if len(batch) >= chunk:
             yield serialize(batch, format=RdfFormat.N_TRIPLES) or b""
             batch = []
@@ -494,17 +290,9 @@ def _local_triples(store: Any, chunk: int) -> Iterator[bytes]:
 
 
 def _local_count(store: Any) -> tuple[int, bool]:
-    """(distinct triples, whether any blank node occurs)."""
-    (row,) = store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-        use_default_graph_as_union=True,
-    )
-    blank = bool(
-        store.query(
-            "ASK { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }",
-            use_default_graph_as_union=True,
-        )
-    )
+    """(triples, whether any blank node occurs)."""
+    (row,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    blank = bool(store.query("ASK { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }"))
     return int(row["n"].value), blank
 
 
@@ -574,10 +362,10 @@ def publish(
         raise StoreError(f"{version.root}: the store is empty; nothing to publish")
 
     user, password = _credentials(user, password, [endpoint, gsp, update])
-    http_ = _Http(user=user, password=password, auth=auth, timeout=timeout)
+    http_ = Http(user=user, password=password, auth=auth, timeout=timeout)
     for url in (gsp, update):
         if url:
-            http_.allow(_check_url(url, "endpoint"))
+            http_.allow(check_url(url, "endpoint"))
     eps = discover(endpoint, gsp=gsp, update=update, _http=http_)
     for url in (eps.gsp, eps.update):
         if url:
@@ -626,18 +414,18 @@ def publish(
     )
 
 
-def _upload_gsp(http_: _Http, gsp: str, graph: str, body: bytes, verb: str, what: str) -> None:
+def _upload_gsp(http_: Http, gsp: str, graph: str, body: bytes, verb: str, what: str) -> None:
     """Graph Store Protocol §5.3 (PUT: replace) / §5.5 (POST: merge) of N-Triples."""
     http_.request(
         verb,
-        _with_params(gsp, graph=graph),
+        with_params(gsp, graph=graph),
         what=what,
         data=body,
         headers={"Content-Type": _NT},
     )
 
 
-def _update(http_: _Http, url: str, text: str, what: str) -> None:
+def _update(http_: Http, url: str, text: str, what: str) -> None:
     """SPARQL 1.1 Protocol §2.2.2: update via POST directly."""
     resp = http_.request(
         "POST",
@@ -648,7 +436,7 @@ def _update(http_: _Http, url: str, text: str, what: str) -> None:
     )
     state = resp.headers.get("X-SQL-State")
     if state:
-        raise RemoteError(f"{what}: {_scrub(url)} reported SQL state {state}")
+        raise RemoteError(f"{what}: {scrub(url)} reported SQL state {state}")
 
 
 def _previously(graph: str, previous: int) -> str:
@@ -657,11 +445,11 @@ def _previously(graph: str, previous: int) -> str:
     return f"<{graph}> was not changed (it still holds its previous {previous} triples)"
 
 
-def _put(http_: _Http, eps: Endpoints, graph: str, body: bytes, previous: int) -> None:
+def _put(http_: Http, eps: Endpoints, graph: str, body: bytes, previous: int) -> None:
     """One GSP ``PUT`` into ``graph``; on failure, say whether the graph changed."""
     assert eps.gsp is not None
     if http_.has_credentials:  # be challenged by a small request, not by the upload
-        probe = _with_params(eps.gsp, graph=f"{graph}.tmp-{secrets.token_hex(6)}")
+        probe = with_params(eps.gsp, graph=f"{graph}.tmp-{secrets.token_hex(6)}")
         http_.request("GET", probe, what="checking access", ok=_NOT_AUTH_ERRORS)
     try:
         _upload_gsp(http_, eps.gsp, graph, body, "PUT", f"replacing <{graph}>")
@@ -684,7 +472,7 @@ def _put(http_: _Http, eps: Endpoints, graph: str, body: bytes, previous: int) -
 
 
 def _staged(
-    http_: _Http,
+    http_: Http,
     eps: Endpoints,
     graph: str,
     method: str,
@@ -738,7 +526,7 @@ def _left_over(tmp: str) -> str:
     return f"; the temporary graph <{tmp}> could not be removed (DROP SILENT GRAPH it later)"
 
 
-def _drop_quietly(http_: _Http, update_url: str, tmp: str) -> bool:
+def _drop_quietly(http_: Http, update_url: str, tmp: str) -> bool:
     """Drop the temporary graph; whether that worked."""
     try:
         _update(http_, update_url, f"DROP SILENT GRAPH <{tmp}>", "removing the temporary graph")
@@ -749,7 +537,7 @@ def _drop_quietly(http_: _Http, update_url: str, tmp: str) -> bool:
 
 
 def _after_failed_swap(
-    http_: _Http,
+    http_: Http,
     eps: Endpoints,
     graph: str,
     tmp: str,
@@ -870,7 +658,9 @@ def remote_query(
     graph: str | None = None,
     timeout: float = 60.0,
 ) -> ResultTable | bool:
-    """Run a SELECT or ASK query on a remote SPARQL 1.1 endpoint through SPARQLWrapper.
+    """Run a SELECT or ASK query on a remote SPARQL 1.1 endpoint (`SPARQL 1.1 Protocol
+    §2.1.2 <https://www.w3.org/TR/sparql11-protocol/#query-via-post-urlencoded>`_:
+    POST, URL-encoded), through the same HTTP layer as :func:`publish`.
 
     :param endpoint: the server's base URL or its query endpoint (see :func:`discover`).
     :param text: the query; ``bindings`` become a ``VALUES`` block of escaped terms
@@ -884,36 +674,38 @@ def remote_query(
     >>> remote_query("http://127.0.0.1:7878", "ASK { ?s ?p ?o }", {})  # doctest: +SKIP
     True
     """
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
-
     full = _bind(text, bindings)
     form = _query_form(full)
-    url = _check_url(endpoint, "endpoint")
+    url = check_url(endpoint, "endpoint")
+    http_ = Http(user=None, password=None, auth="auto", timeout=timeout)
     if urllib.parse.urlsplit(url).path in ("", "/") or url.endswith("/"):
-        url = discover(url, timeout=timeout).query
+        url = discover(url, timeout=timeout, _http=http_).query
     graph = default_graph() if graph is None else graph
     what = "querying"
-
-    wrapper = SPARQLWrapper(url, agent="cmsgraph")
-    wrapper.setQuery(full)
-    wrapper.setMethod(POST)
-    wrapper.setReturnFormat(JSON)
-    wrapper.setOnlyConneg(True)
-    wrapper.setTimeout(max(1, math.ceil(timeout)))  # SPARQLWrapper takes whole seconds
-    if graph:
-        wrapper.addDefaultGraph(_iri(graph, "graph"))
+    params = [("query", full)] + ([("default-graph-uri", _iri(graph, "graph"))] if graph else [])
     try:
-        result = wrapper.query()
-        headers = result.response.headers
-        body = result.response.read()
-    except Exception as exc:
-        raise _wrapper_error(exc, url, what, timeout) from None
+        response = http_.request(
+            "POST",
+            url,
+            what=what,
+            data=urllib.parse.urlencode(params).encode("ascii"),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": _JSON},
+            ok=(200,),
+        )
+    except HttpStatusError as exc:
+        if exc.status == 401:
+            raise RemoteError(
+                f"{what}: {url} needs credentials (HTTP 401); "
+                "cmsgraph queries endpoints anonymously",
+                hint="use the store's public query endpoint",
+            ) from None
+        raise
     try:
-        doc = json.loads(body.decode("utf-8"))
+        doc = json.loads(response.body.decode("utf-8"))
     except ValueError:
         raise RemoteError(f"{what}: {url} did not answer with SPARQL JSON results") from None
     if form == "ask":
-        _check_complete(headers, None, url, what)
+        check_complete(response.headers, None, url, what)
         return _ask_result(doc, url)
     try:
         variables = tuple(doc["head"]["vars"])
@@ -923,7 +715,7 @@ def remote_query(
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RemoteError(f"{what}: {url} returned malformed SPARQL JSON results: {exc}") from None
-    _check_complete(headers, len(rows), url, what)
+    check_complete(response.headers, len(rows), url, what)
     return ResultTable(variables, rows)
 
 
@@ -935,47 +727,3 @@ def _ask_result(doc: dict[str, Any], url: str) -> bool:
     if isinstance(rows, list):
         return any(str(v.get("value")) not in ("0", "false") for r in rows for v in r.values())
     raise RemoteError(f"querying: {url} did not answer the ASK query with a boolean")
-
-
-def _wrapped_body(exc: Exception) -> bytes:
-    """The response body SPARQLWrapper keeps only inside its message, as a bytes repr."""
-    import ast
-
-    _, sep, rest = str(exc).partition("\n\nResponse:\n")
-    try:
-        body = ast.literal_eval(rest) if sep else b""
-    except (ValueError, SyntaxError):
-        return b""
-    return body if isinstance(body, bytes) else b""
-
-
-def _wrapper_error(exc: Exception, url: str, what: str, timeout: float) -> RemoteError:
-    from SPARQLWrapper.SPARQLExceptions import (
-        EndPointInternalError,
-        EndPointNotFound,
-        QueryBadFormed,
-        SPARQLWrapperException,
-        Unauthorized,
-        URITooLong,
-    )
-
-    codes = {
-        QueryBadFormed: 400,
-        Unauthorized: 401,
-        EndPointNotFound: 404,
-        URITooLong: 414,
-        EndPointInternalError: 500,
-    }
-    if isinstance(exc, SPARQLWrapperException):
-        code = next((c for cls, c in codes.items() if isinstance(exc, cls)), 0)
-        body = _wrapped_body(exc)
-        if code == 401:
-            return RemoteError(
-                f"{what}: {url} needs credentials (HTTP 401); "
-                "cmsgraph queries endpoints anonymously",
-                hint="use the store's public query endpoint",
-            )
-        return _http_error(code, body, url, what, False)
-    if isinstance(exc, urllib.error.HTTPError):
-        return _http_error(exc.code, b"", url, what, False)
-    return _network_error(exc, url, what, timeout)

@@ -1,63 +1,47 @@
-"""``cmsgraph serve``: the graph over HTTP, read-only.
+"""``cmsgraph serve``: the graph over HTTP, read-only — the public API.
 
 =========================  ==============================================================
-``/sparql``                SPARQL 1.1 Protocol query operation (GET, POST); results as
-                           SPARQL JSON, XML, CSV, TSV (or an HTML table) by ``Accept``;
-                           CONSTRUCT/DESCRIBE as Turtle, JSON-LD, N-Triples, RDF/XML
+``/sparql``                SPARQL 1.1 Protocol query endpoint, and the SPARQL editor
+                           (YASGUI) for browsers
 ``<base path>...``         the linked-data page of every IRI under the data's base
-                           (``/cmsgraph/id/instrument/aewa`` for
-                           ``https://w3id.org/cmsgraph/id/instrument/aewa``): HTML for
-                           browsers, RDF by content negotiation or ``?format=``
-``/resource?iri=IRI``      the page of any IRI of the dataset (ontology terms ...)
-``/.well-known/void``      the VoID/DCAT description of the dataset (VoID §7.2)
-``/``                      what is served, a query form, the named queries
+``/resource?iri=IRI``      the page of any IRI of the dataset
+``/ontology``              the vocabulary's documentation (or its triples)
+``/.well-known/void``      the VoID / DCAT-AP description of the dataset
+``/``                      what is served, the named queries
 =========================  ==============================================================
 
 Refused: SPARQL Update and ``LOAD`` (403), ``SERVICE`` unless ``allow_service`` (403),
-queries running longer than ``timeout`` (stopped, 503), results above ``max_rows``
-(422), request bodies and query strings above ``max_query_bytes`` (413, 414), paths
-with ``..``, ``.`` or encoded ``/``, ``\\`` or NUL in any form (400). The server reads no
-file on a client's behalf, and never makes a request to another host unless
-``allow_service`` lets a query's SERVICE clause do so.
+every other write by any method at any path (4xx), queries running longer than
+``timeout`` (stopped, 503), results above ``max_rows`` (422), request bodies and query
+strings above ``max_query_bytes`` (413, 414), paths with ``..``, ``.`` or encoded
+``/``, ``\\`` or NUL in any form (400). The server reads no file on a client's behalf,
+and never makes a request to another host unless ``allow_service`` lets a query's
+SERVICE clause do so.
 
-Design: the standard library's ``ThreadingHTTPServer`` (no dependency; a framework would
-add routing sugar but none of what matters here: the limits, the timeout and the
-protocol rules are ours either way). One thread per connection does HTTP only; every
-store access runs in a pool of worker processes (:mod:`cmsgraph._serve_worker`) that
-can be killed at the timeout, since pyoxigraph queries cannot be interrupted.
+The machinery is the private package :mod:`cmsgraph._serve`, layered in one direction:
+``protocol`` (HTTP) → ``pool`` (worker processes) | ``worker`` (a process's loop) →
+``pages`` (HTML) → ``facts`` (what the store says). Design: the standard library's
+``ThreadingHTTPServer`` (no dependency; a framework would add routing sugar but none
+of what matters here: the limits, the timeout and the protocol rules are ours either
+way). One thread per connection does HTTP only; every store access runs in a pool of
+worker processes that can be killed at the timeout, since pyoxigraph queries cannot be
+interrupted.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
 import socket
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
-
-from pyoxigraph import Literal, NamedNode, Triple
 
 from . import namespaces as ns
-from ._serve_pages import CSP, HTML, Site, home_page, query_page, unsafe_path
-from ._serve_worker import (
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    TEXT,
-    PoolBusy,
-    QueryTimeout,
-    WorkerFailed,
-    WorkerPool,
-    graph_bytes,
-)
-from ._sparql_scan import scan_query
-from .errors import CmsGraphError, StoreError
-from .store import StoreVersion, default_store_dir, open_current
+from ._serve.pool import WorkerPool
+from ._serve.protocol import App, Handler, HTTPServer, Settings
+from .errors import CmsGraphError
+from .formats import negotiate
+from .store import default_store_dir, open_current
 
 __all__ = [
     "DEFAULT_MAX_QUERY_BYTES",
@@ -70,615 +54,12 @@ __all__ = [
     "serve",
 ]
 
-log = logging.getLogger("cmsgraph.serve")
-
 DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT = 10.0  # seconds a query may run
 DEFAULT_MAX_ROWS = 100_000  # solutions of a SELECT, triples of a CONSTRUCT
 DEFAULT_MAX_QUERY_BYTES = 65_536  # a POST body, or the query string of a GET
 DEFAULT_MAX_CONNECTIONS = 128
 DEFAULT_MAX_MEMORY_MB = 1024  # heap of one query worker
-# SPARQL 1.1 Service Description; TODO(lead): move to namespaces.py with the others.
-SD = "http://www.w3.org/ns/sparql-service-description#"
-
-# Content negotiation: (media type, format key), the server's preference first.
-RESULT_OFFERS = [
-    ("application/sparql-results+json", "json"),
-    ("application/sparql-results+xml", "xml"),
-    ("text/csv", "csv"),
-    ("text/tab-separated-values", "tsv"),
-    ("application/json", "json"),
-    ("application/xml", "xml"),
-    ("text/xml", "xml"),
-    ("text/html", "html"),
-    ("application/xhtml+xml", "html"),
-]
-GRAPH_OFFERS = [
-    ("text/turtle", "turtle"),
-    ("application/ld+json", "jsonld"),
-    ("application/n-triples", "ntriples"),
-    ("application/rdf+xml", "rdfxml"),
-    ("application/x-turtle", "turtle"),
-    ("application/turtle", "turtle"),
-    ("text/n3", "turtle"),
-    ("application/x-json+ld", "jsonld"),
-    ("application/json", "jsonld"),
-    ("text/plain", "ntriples"),
-]
-PAGE_OFFERS = [("text/html", "html"), ("application/xhtml+xml", "html"), *GRAPH_OFFERS]
-# ?format= / ?output= / ?results= values (SPARQLWrapper sends all three) -> format key.
-RESULT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "html": "html"}
-GRAPH_NAMES = {
-    "turtle": "turtle", "ttl": "turtle", "n3": "turtle", "jsonld": "jsonld",
-    "json-ld": "jsonld", "json": "jsonld", "ntriples": "ntriples", "nt": "ntriples",
-    "n-triples": "ntriples", "rdfxml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml",
-}  # fmt: skip
-for _media, _key in RESULT_OFFERS:
-    RESULT_NAMES.setdefault(_media, _key)
-for _media, _key in GRAPH_OFFERS:
-    GRAPH_NAMES.setdefault(_media, _key)
-
-
-def negotiate(accept: str | None, offers: Sequence[tuple[str, str]], default: str) -> str:
-    """The offer the ``Accept`` header prefers (RFC 9110 §12.5.1): the highest ``q`` of
-    the most specific matching range; ties go to the earlier offer.
-
-    >>> negotiate("text/html,application/xml;q=0.9,*/*;q=0.8", PAGE_OFFERS, "html")
-    'html'
-    >>> negotiate("application/n-triples, text/turtle;q=0.5", PAGE_OFFERS, "html")
-    'ntriples'
-    >>> negotiate("*/*", RESULT_OFFERS, "json")
-    'json'
-    """
-    if not accept:
-        return default
-    ranges = []
-    for item in accept.split(",")[:64]:
-        media, *params = (part.strip() for part in item.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        if "/" in media:
-            ranges.append((media.lower(), q))
-    best, best_q = default, 0.0
-    for media, key in offers:
-        kind = media.split("/")[0]
-        q, specificity = 0.0, -1
-        for pattern, pattern_q in ranges:
-            level = (
-                2 if pattern == media else 1 if pattern == f"{kind}/*" else
-                0 if pattern == "*/*" else -1
-            )  # fmt: skip
-            if level > specificity:
-                q, specificity = pattern_q, level
-        if specificity >= 0 and q > best_q:
-            best, best_q = key, q
-    return best
-
-
-# -- responses -----------------------------------------------------------------------
-
-
-@dataclass
-class _Response:
-    status: int
-    body: bytes
-    content_type: str = TEXT
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _text(status: int, message: str, **headers: str) -> _Response:
-    return _Response(status, (message.rstrip("\n") + "\n").encode("utf-8"), TEXT, headers)
-
-
-class _Refused(Exception):
-    """A request answered with an error status and a plain-text reason."""
-
-    def __init__(self, status: int, message: str, **headers: str) -> None:
-        super().__init__(message)
-        self.response = _text(status, message, **headers)
-
-
-# -- the application -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Dataset:
-    """The served version, the base IRI and where its pages live on this server."""
-
-    version: StoreVersion
-    site: Site
-    prefixes: tuple[str, ...]  # local path prefixes mapped onto the base, canonical first
-
-
-@dataclass
-class _Settings:
-    root: Path
-    base: str | None
-    path_prefix: str | None
-    timeout: float
-    max_rows: int
-    max_query_bytes: int
-    allow_service: bool
-    max_memory_mb: int = 0
-    public_url: str = ""
-
-
-class _App:
-    """What every request needs: the settings, the worker pool, the served version."""
-
-    def __init__(self, settings: _Settings, pool: WorkerPool, version: StoreVersion) -> None:
-        self.settings = settings
-        self.pool = pool
-        self._lock = threading.Lock()
-        self._dataset = self._make_dataset(version)
-        self._void: tuple[str, list[Triple]] | None = None
-        from .sparql import named_queries
-
-        self.queries = [(q.name, q.question, q.text) for q in named_queries()]
-
-    def _make_dataset(self, version: StoreVersion) -> _Dataset:
-        base = self.settings.base or version.manifest.get("base") or ns.DEFAULT_BASE
-        prefix = self.settings.path_prefix or urlsplit(base).path or "/"
-        prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
-        prefixes = [prefix]
-        if self.settings.path_prefix is None:
-            # Behind a redirect service (w3id.org/cmsgraph/id/x -> host/id/x) the first
-            # segments are gone: accept each trailing part of the base's path too.
-            segments = prefix.strip("/").split("/")
-            prefixes += ["/" + "/".join(segments[i:]) + "/" for i in range(1, len(segments))]
-        return _Dataset(version, Site(base, prefix), tuple(prefixes))
-
-    def dataset(self) -> _Dataset:
-        """The version ``current`` points to now (a rebuild is picked up on the fly)."""
-        current = self._dataset
-        try:
-            path = Path(os.path.realpath(self.settings.root / "current"))
-        except OSError:
-            return current
-        if path != current.version.path:
-            with self._lock:
-                if path != self._dataset.version.path:
-                    try:
-                        self._dataset = self._make_dataset(open_current(self.settings.root))
-                        self.pool.store_path = self._dataset.version.oxigraph_path  # new workers
-                        self._void = None
-                        log.info("serving the new version %s", self._dataset.version.path)
-                    except StoreError as exc:
-                        log.warning("keeping the served version: %s", exc)
-        return self._dataset
-
-    def void(self, dataset: _Dataset) -> list[Triple]:
-        """The VoID description of the served version (computed once per version)."""
-        with self._lock:
-            if self._void is None or self._void[0] != str(dataset.version.path):
-                from .describe import void_description
-
-                triples = void_description(
-                    dataset.version, sparql_endpoint=self.settings.public_url + "sparql"
-                )
-                self._void = (str(dataset.version.path), triples)
-            return self._void[1]
-
-    def limits(self) -> dict[str, object]:
-        s = self.settings
-        return {
-            "timeout": f"{s.timeout:g} s",
-            "rows": s.max_rows,
-            "query bytes": s.max_query_bytes,
-            "memory per query worker": f"{s.max_memory_mb} MB" if s.max_memory_mb else "no limit",
-            "SERVICE": "allowed" if s.allow_service else "refused",
-        }
-
-    def run(self, request: dict[str, Any]) -> _Response:
-        """Give ``request`` to a worker; turn pool failures into clear answers."""
-        timeout = self.settings.timeout
-        try:
-            status, content_type, body = self.pool.run(request, timeout=timeout, wait=timeout)
-        except PoolBusy:
-            raise _Refused(
-                503,
-                f"the server is busy: every query worker stayed taken for {timeout:g} s; "
-                "try again later",
-                **{"Retry-After": "5"},
-            ) from None
-        except QueryTimeout:
-            raise _Refused(
-                503,
-                f"the query ran longer than {timeout:g} s, this server's limit (--timeout), "
-                "and was stopped; narrow it down or add LIMIT",
-            ) from None
-        except WorkerFailed as exc:
-            if exc.out_of_memory:
-                raise _Refused(
-                    503,
-                    "the query needed more memory than this server allows "
-                    f"({self.settings.max_memory_mb} MB, --max-memory) and was stopped",
-                ) from None
-            log.error("a query worker failed: %s", exc)
-            raise _Refused(500, "the query worker failed; please try again") from None
-        return _Response(status, body, content_type)
-
-
-# -- HTTP ----------------------------------------------------------------------------
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # the listen backlog: many clients connect at once
-    app: _App
-    slots: threading.BoundedSemaphore
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        # At most max_connections connections are served at once; beyond, a short 503.
-        if not self.slots.acquire(blocking=False):
-            with contextlib.suppress(OSError):
-                request.sendall(
-                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
-                    b"Content-Length: 31\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
-                    b"too many connections; try again"
-                )
-            self.shutdown_request(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self.slots.release()
-            raise
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.slots.release()
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _HTTPServer
-    protocol_version = "HTTP/1.1"
-    server_version = "cmsgraph"
-    sys_version = ""
-    timeout = 30.0  # seconds a connection may stay silent
-    error_content_type = TEXT
-    error_message_format = "%(code)d %(message)s: %(explain)s\n"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.info("%s %s", self.address_string(), format % args)
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_HEAD(self) -> None:
-        self._handle("HEAD")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def do_PUT(self) -> None:
-        self._handle("PUT")
-
-    def do_DELETE(self) -> None:
-        self._handle("DELETE")
-
-    def do_PATCH(self) -> None:
-        self._handle("PATCH")
-
-    def do_OPTIONS(self) -> None:
-        """CORS preflight: any origin may query (the data is public and read-only)."""
-        self._skip_body()
-        self._send(
-            _Response(
-                204,
-                b"",
-                headers={
-                    "Allow": "GET, HEAD, POST, OPTIONS",
-                    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-                    "Access-Control-Allow-Headers": "Accept, Content-Type",
-                    "Access-Control-Max-Age": "86400",
-                },
-            ),
-            head=True,
-        )
-
-    # -- plumbing --
-
-    def _handle(self, method: str) -> None:
-        if method != "POST":
-            self._skip_body()
-        try:
-            response = self._route(method)
-        except _Refused as refusal:
-            response = refusal.response
-        except Exception:  # a bug: logged with its traceback, the client gets one line
-            log.exception("internal error answering %s %s", method, self.path[:200])
-            response = _text(500, "internal error (the server's log has the details)")
-        self._send(response, head=method == "HEAD")
-
-    def _skip_body(self) -> None:
-        """A body where none is expected is not read: close after answering."""
-        if self.headers.get("Transfer-Encoding") or self.headers.get("Content-Length", "0") != "0":
-            self.close_connection = True
-
-    def _send(self, response: _Response, *, head: bool = False) -> None:
-        try:
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            if response.content_type.startswith("text/html"):
-                self.send_header("Content-Security-Policy", CSP)
-                self.send_header("Referrer-Policy", "no-referrer")
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            if self.close_connection:
-                self.send_header("Connection", "close")
-            self.end_headers()
-            if not head:
-                self.wfile.write(response.body)
-        except OSError:  # the client went away
-            self.close_connection = True
-
-    def _body(self) -> bytes:
-        """The request body, at most ``max_query_bytes`` (413 beyond, 411 unsized)."""
-        limit = self.server.app.settings.max_query_bytes
-        if self.headers.get("Transfer-Encoding"):
-            self.close_connection = True
-            raise _Refused(411, "send the body with a Content-Length (no chunked encoding)")
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-            if length < 0:
-                raise ValueError
-        except ValueError:
-            self.close_connection = True
-            raise _Refused(411, "a POST needs a valid Content-Length") from None
-        if length > limit:
-            self.close_connection = True
-            with contextlib.suppress(OSError):  # drain a little, so the client reads the 413
-                remaining = min(length, max(4 * limit, 1 << 20))
-                while remaining > 0 and (chunk := self.rfile.read(min(remaining, 65536))):
-                    remaining -= len(chunk)
-            raise _Refused(
-                413,
-                f"the request body is {length} bytes; this server accepts at most {limit} "
-                "(--max-query-bytes)",
-            )
-        try:
-            body = self.rfile.read(length)
-        except OSError:
-            self.close_connection = True
-            raise _Refused(408, "the request body did not arrive in time") from None
-        if len(body) != length:
-            self.close_connection = True
-            raise _Refused(400, "the request body is shorter than its Content-Length")
-        return body
-
-    def _route(self, method: str) -> _Response:
-        app = self.server.app
-        split = urlsplit(self.path)
-        path = split.path or "/"
-        if unsafe_path(path):
-            raise _Refused(400, "the path leaves the served tree ('..', '.' or an encoded '/')")
-        if len(split.query.encode("utf-8", "surrogateescape")) > app.settings.max_query_bytes:
-            raise _Refused(
-                414,
-                f"the query string is longer than {app.settings.max_query_bytes} bytes "
-                "(--max-query-bytes); send the query with POST",
-            )
-        params = _form(split.query)
-        dataset = app.dataset()
-        if path == "/sparql":
-            return self._sparql(method, params, dataset)
-        if method not in ("GET", "HEAD"):
-            raise _Refused(405, "this resource is read-only: use GET", Allow="GET, HEAD")
-        if path == "/":
-            body = home_page(dataset.site, dataset.version.manifest, app.queries,
-                             limits=app.limits())  # fmt: skip
-            return _Response(200, body, HTML)
-        if path == "/.well-known/void":
-            key = self._graph_format(params, "turtle")
-            triples = app.void(dataset)
-            if key == "turtle":  # the description's own order: the dataset first
-                from .describe import description_turtle
-
-                body = description_turtle(triples)
-            else:
-                body = graph_bytes(triples, key)
-            response = _Response(200, body, GRAPH_FORMATS[key][0])
-            response.headers["Vary"] = "Accept"
-            return response
-        if path == "/resource":
-            return self._page([_one(params, "iri")], params, dataset)
-        for prefix in dataset.prefixes:
-            if path.startswith(prefix) and len(path) > len(prefix):
-                raw = path[len(prefix) :]
-                iris = [dataset.site.base + raw]
-                # also as minted (namespaces.Iris quotes all but "/.-_~"), for clients
-                # that send ':' or '(' where the IRI has %3A or %28
-                minted = quote(unquote(raw), safe="/.-_~")
-                if minted != raw:
-                    iris.append(dataset.site.base + minted)
-                return self._page(iris, params, dataset)
-        raise _Refused(404, f"no such page: {path[:200]}")
-
-    def _graph_format(self, params: dict[str, list[str]], default: str) -> str:
-        for name in ("format", "output"):
-            for value in params.get(name, []):
-                if value.lower() in GRAPH_NAMES:
-                    return GRAPH_NAMES[value.lower()]
-        return negotiate(self.headers.get("Accept"), GRAPH_OFFERS, default)
-
-    def _page(self, iris: list[str], params: dict[str, list[str]], ds: _Dataset) -> _Response:
-        """A linked-data page: HTML or RDF by ``?format=``, else by ``Accept``."""
-        requested = (params.get("format") or [""])[0].lower()
-        if requested:
-            key = "html" if requested == "html" else GRAPH_NAMES.get(requested, "")
-            if not key:
-                names = "html, turtle, jsonld, ntriples, rdfxml"
-                raise _Refused(400, f"unknown format {requested[:40]!r}; one of {names}")
-        else:
-            key = negotiate(self.headers.get("Accept"), PAGE_OFFERS, "html")
-        response = self.server.app.run(
-            {
-                "op": "describe",
-                "store": str(ds.version.oxigraph_path),
-                "iris": iris,
-                "format": key,
-                "max_rows": self.server.app.settings.max_rows,
-                "site": ds.site.as_dict(),
-            }
-        )
-        response.headers["Vary"] = "Accept"
-        return response
-
-    # -- SPARQL 1.1 Protocol, https://www.w3.org/TR/sparql11-protocol/ --
-
-    def _sparql(self, method: str, params: dict[str, list[str]], ds: _Dataset) -> _Response:
-        """The query operation (§2.1); the update operation (§2.2) is refused."""
-        app = self.server.app
-        if method in ("GET", "HEAD"):
-            # §2.1.1 query via GET: query, default-graph-uri, named-graph-uri in the URL.
-            if "update" in params:
-                raise self._update_refused()
-            if "query" not in params:
-                return self._describe_service(ds)
-        elif method == "POST":
-            media, charset = _content_type(self.headers.get("Content-Type", ""))
-            body = self._body()
-            if media == "application/x-www-form-urlencoded":
-                # §2.1.2 query via POST directly, URL-encoded parameters in the body.
-                form = _form(_decode(body, charset))
-                if "update" in form:
-                    raise self._update_refused()
-                params = {**params, **form}
-            elif media == "application/sparql-query":
-                # §2.1.3 query via POST directly: the body is the query, the dataset
-                # parameters stay in the URL.
-                params = {**params, "query": [_decode(body, charset)]}
-            elif media == "application/sparql-update":
-                raise self._update_refused()  # §2.2.2 update via POST directly
-            else:
-                raise _Refused(
-                    415,
-                    "send the query as application/sparql-query or as a form "
-                    "(application/x-www-form-urlencoded, query=...)",
-                )
-        else:
-            raise _Refused(405, "the endpoint answers GET and POST", Allow="GET, HEAD, POST")
-        query = _one(params, "query")
-        shape = scan_query(query)
-        if shape.update:
-            raise self._update_refused()
-        if shape.service and not app.settings.allow_service:
-            raise _Refused(
-                403,
-                "SERVICE is refused: this server makes no request to another endpoint on "
-                "a client's behalf (it can be allowed with --allow-service)",
-            )
-        # §2.1.4 the RDF dataset: default-graph-uri / named-graph-uri win over FROM;
-        # without either, the query's FROM, else the union of all graphs.
-        explicit = "default-graph-uri" in params or "named-graph-uri" in params
-        request = {
-            "op": "sparql",
-            "store": str(ds.version.oxigraph_path),
-            "query": query,
-            "default_graphs": params.get("default-graph-uri", []) if explicit else None,
-            "named_graphs": params.get("named-graph-uri", []) if explicit else None,
-            "union": not shape.dataset,
-            "results_format": self._results_format(params),
-            "graph_format": self._graph_format(params, "turtle"),
-            "max_rows": app.settings.max_rows,
-            "service": shape.service,
-            "union_alias": ns.Iris(ds.site.base).graph("all"),
-            "site": ds.site.as_dict(),
-        }
-        response = app.run(request)
-        response.headers["Vary"] = "Accept"
-        return response
-
-    def _results_format(self, params: dict[str, list[str]]) -> str:
-        for name in ("format", "output", "results"):
-            for value in params.get(name, []):
-                if value.lower() in RESULT_NAMES:
-                    return RESULT_NAMES[value.lower()]
-        return negotiate(self.headers.get("Accept"), RESULT_OFFERS, "json")
-
-    @staticmethod
-    def _update_refused() -> _Refused:
-        return _Refused(
-            403,
-            "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP ...) is refused: this "
-            "endpoint is read-only",
-        )
-
-    def _describe_service(self, ds: _Dataset) -> _Response:
-        """``GET /sparql`` without a query: the form for browsers, else a `SPARQL 1.1
-        Service Description <https://www.w3.org/TR/sparql11-service-description/>`_."""
-        app = self.server.app
-        offers = [("text/html", "html"), *GRAPH_OFFERS]
-        key = negotiate(self.headers.get("Accept"), offers, "html")
-        if key == "html":
-            return _Response(200, query_page(app.limits()), HTML)
-        endpoint = NamedNode(app.settings.public_url + "sparql")
-
-        def sd(local: str) -> NamedNode:
-            return NamedNode(SD + local)
-
-        triples = [
-            Triple(endpoint, NamedNode(ns.RDF + "type"), sd("Service")),
-            Triple(endpoint, sd("endpoint"), endpoint),
-            Triple(endpoint, sd("supportedLanguage"), sd("SPARQL11Query")),
-            Triple(endpoint, sd("feature"), sd("UnionDefaultGraph")),
-            Triple(endpoint, NamedNode(ns.RDFS + "comment"),
-                   Literal("Read-only: SPARQL Update is refused.", language="en")),
-        ]  # fmt: skip
-        if app.settings.allow_service:
-            triples.append(Triple(endpoint, sd("feature"), sd("BasicFederatedQuery")))
-        formats = [fmt for _, fmt in RESULT_FORMATS.values()] + [
-            fmt for _, fmt in GRAPH_FORMATS.values()
-        ]
-        for fmt in formats:
-            triples.append(Triple(endpoint, sd("resultFormat"), NamedNode(fmt.iri)))
-        return _Response(200, graph_bytes(triples, key), GRAPH_FORMATS[key][0])
-
-
-def _form(text: str) -> dict[str, list[str]]:
-    """URL-encoded parameters (UTF-8; malformed encodings are a 400)."""
-    try:
-        return parse_qs(text, keep_blank_values=True, errors="strict", max_num_fields=200)
-    except ValueError as exc:  # UnicodeDecodeError too
-        raise _Refused(400, f"malformed parameters: {exc}") from None
-
-
-def _one(params: dict[str, list[str]], name: str) -> str:
-    values = params.get(name, [])
-    if len(values) != 1:
-        raise _Refused(400, f"give exactly one {name!r} parameter (got {len(values)})")
-    return values[0]
-
-
-def _content_type(header: str) -> tuple[str, str]:
-    media, *params = (part.strip() for part in header.split(";"))
-    charset = "utf-8"
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip('"').lower() or "utf-8"
-    return media.lower(), charset
-
-
-def _decode(body: bytes, charset: str) -> str:
-    try:
-        return body.decode(charset)
-    except LookupError:
-        raise _Refused(415, f"unknown charset {charset[:40]!r}; send UTF-8") from None
-    except UnicodeDecodeError as exc:
-        raise _Refused(400, f"the body is not valid {charset}: {exc}") from None
 
 
 # -- the public API ------------------------------------------------------------------
@@ -690,7 +71,7 @@ class Server:
     Use it as a context manager, or call :meth:`shutdown`, to stop it and its workers.
     """
 
-    def __init__(self, httpd: _HTTPServer, app: _App) -> None:
+    def __init__(self, httpd: HTTPServer, app: App) -> None:
         self._httpd = httpd
         self._app = app
         self._loop: threading.Thread | None = None
@@ -797,9 +178,9 @@ def make_server(
     if base is not None:
         base = ns.resolve_base(base)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    server_class = type("_Bound", (_HTTPServer,), {"address_family": family})
+    server_class = type("_Bound", (HTTPServer,), {"address_family": family})
     try:
-        httpd = server_class((host, port), _Handler)
+        httpd = server_class((host, port), Handler)
     except OSError as exc:
         raise CmsGraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     try:
@@ -808,10 +189,10 @@ def make_server(
     except BaseException:
         httpd.server_close()
         raise
-    settings = _Settings(
+    settings = Settings(
         root, base, path_prefix, timeout, max_rows, max_query_bytes, allow_service, max_memory_mb
     )
-    httpd.app = _App(settings, pool, version)
+    httpd.app = App(settings, pool, version)
     httpd.slots = threading.BoundedSemaphore(max_connections)
     server = Server(httpd, httpd.app)
     settings.public_url = server.url

@@ -67,6 +67,7 @@ from typing import IO, Any
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Triple, parse
 
 from .errors import StoreError
+from .rdf import Statement, ntriples
 
 __all__ = [
     "SourceGraph",
@@ -74,6 +75,7 @@ __all__ = [
     "StoreVersion",
     "default_store_dir",
     "open_current",
+    "open_version",
     "staged_version",
 ]
 
@@ -103,48 +105,45 @@ def triple_key(line: bytes) -> bytes:
 class SourceGraph:
     """One graph as the store books it: a source document, the gazetteer or the ontology.
 
-    ``owned`` and ``shared`` are N-Triples (one triple a line, no blank nodes) and
-    ``owned_subjects`` the IRIs the owned triples are about (see the module docstring).
+    Made by :meth:`split` where the graph is built (in a build's worker processes), so
+    that the process loading the store only writes files and counts: ``owned`` and
+    ``shared`` are N-Triples, ``ledger`` the graph's ledger file (see the module
+    docstring), ``shared_keys`` the refcount keys of the shared triples (16 bytes each).
     """
 
     name: str
-    owned_subjects: tuple[str, ...]
     owned: bytes
     shared: bytes
+    ledger: bytes
+    shared_keys: bytes
     owned_count: int
 
     @classmethod
-    def split(cls, name: str, triples: Sequence[Triple], own_prefix: str | None) -> SourceGraph:
+    def split(cls, name: str, triples: Sequence[Statement], own_prefix: str | None) -> SourceGraph:
         """Book ``triples`` (without duplicates) under ``name``: those about subjects
         whose IRI starts with ``own_prefix`` are owned, the rest shared."""
-        from pyoxigraph import serialize
-
-        owned: list[Triple] = []
-        shared: list[Triple] = []
+        owned: list[Statement] = []
+        shared: list[Statement] = []
         for t in triples:
-            if own_prefix and t.subject.value.startswith(own_prefix):
+            if own_prefix and t.subject.startswith(own_prefix):
                 owned.append(t)
             else:
                 shared.append(t)
+        shared_nt = ntriples(shared)
+        subjects = "".join(f"<{s}>\n" for s in dict.fromkeys(t.subject for t in owned))
         return cls(
             name=name,
-            owned_subjects=tuple(dict.fromkeys(t.subject.value for t in owned)),
-            owned=serialize(owned, format=RdfFormat.N_TRIPLES) or b"",
-            shared=serialize(shared, format=RdfFormat.N_TRIPLES) or b"",
+            owned=ntriples(owned),
+            shared=shared_nt,
+            ledger=zlib.compress(subjects.encode() + b"\n" + shared_nt, 1),
+            shared_keys=b"".join(triple_key(line) for line in shared_nt.splitlines()),
             owned_count=len(owned),
         )
-
-    def shared_lines(self) -> list[bytes]:
-        return self.shared.splitlines()
-
-    def ledger_bytes(self) -> bytes:
-        head = "".join(f"<{s}>\n" for s in self.owned_subjects).encode()
-        return zlib.compress(head + b"\n" + self.shared, 1)
 
 
 def _read_ledger(path: Path) -> tuple[list[str], bytes]:
     """(owned subjects, shared N-Triples) of a ledger file: the subjects as ``<IRI>``
-    lines, an empty line, the N-Triples (see :meth:`SourceGraph.ledger_bytes`)."""
+    lines, an empty line, the N-Triples, compressed (see :meth:`SourceGraph.split`)."""
     data = b"\n" + zlib.decompress(path.read_bytes())
     head, _, shared = data.partition(b"\n\n")
     subjects = [line[1:-1].decode() for line in head.splitlines() if line]
@@ -216,20 +215,73 @@ class StoreVersion:
         """Every graph the version books: the sources, the gazetteer, the ontology."""
         return list(self.manifest.get("graphs", ()))
 
-    def graph_triples(self, name: str, store: Store | None = None) -> list[Triple]:
-        """The triples of one booked graph, assembled from its ledger and the store.
+    def ledger(self, name: str) -> tuple[list[str], bytes]:
+        """The bookkeeping of one booked graph: its owned subjects (IRIs) and its shared
+        triples (N-Triples, one a line).
 
         :raises StoreError: if the version books no graph of that name.
         """
         ledger = self.path / _LEDGER / _ledger_name(name)
         if name not in self.manifest.get("graphs", ()) or not ledger.exists():
             raise StoreError(f"{self.root}: no graph {name} in the store")
-        subjects, shared = _read_ledger(ledger)
+        return _read_ledger(ledger)
+
+    def graph_triples(self, name: str, store: Store | None = None) -> list[Triple]:
+        """The triples of one booked graph, assembled from its ledger and the store.
+
+        :raises StoreError: if the version books no graph of that name.
+        """
+        subjects, shared = self.ledger(name)
         db = store if store is not None else self.open()
         out = [q.triple for s in subjects
                for q in db.quads_for_pattern(NamedNode(s), None, None, DefaultGraph())]  # fmt: skip
         out.extend(q.triple for q in parse(shared, RdfFormat.N_TRIPLES))
         return out
+
+    def for_query(
+        self,
+        store: Store,
+        text: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        union_alias: str | None = None,
+    ) -> tuple[Store, dict[str, Any]]:
+        """The store to run query ``text`` on, and the dataset arguments for
+        ``Store.query``.
+
+        A query sees the store's default graph, every fact once. One that names graphs,
+        in its text (``FROM``, ``FROM NAMED``, ``GRAPH``) or through the SPARQL
+        Protocol's ``default-graph-uri`` / ``named-graph-uri`` (``default_graphs``,
+        ``named_graphs``), runs on the dataset of the booked graphs it names (all of
+        them for ``GRAPH ?g``), assembled in memory from the bookkeeping: see
+        :meth:`dataset`. ``union_alias`` (the graph ``cmsgraph publish`` writes the
+        whole store to) names the store's default graph.
+        """
+        from ._sparql_scan import named_graphs as graphs_in
+        from ._sparql_scan import scan_query
+
+        booked = self.graph_names()
+        if default_graphs is None and named_graphs is None:
+            if not scan_query(text).names_graphs:
+                return store, {}
+            iris, any_graph = graphs_in(text)
+            wanted = booked if any_graph else [g for g in booked if g in iris]
+            return self.dataset(wanted, store), {}
+        default, named = list(default_graphs or ()), list(named_graphs or ())
+        if named == [] and default and set(default) == {union_alias}:
+            return store, {}  # the whole store, as published
+        wanted = (
+            booked if union_alias in default else [g for g in booked if g in {*default, *named}]
+        )
+        memory = self.dataset(wanted, store)
+        kwargs: dict[str, Any] = {
+            "default_graph": [
+                DefaultGraph() if g == union_alias else NamedNode(g) for g in default
+            ],
+            "named_graphs": [NamedNode(g) for g in named],
+        }
+        return memory, kwargs
 
     def dataset(self, names: Iterable[str], store: Store | None = None) -> Store:
         """An in-memory store holding the graphs ``names`` as named graphs, and their
@@ -254,23 +306,36 @@ def open_current(root: str | Path) -> StoreVersion:
     for _attempt in range(50):
         if not current.exists():
             break
-        path = current.resolve()
-        held = pin(path)
-        if held is None:  # a build swapped ``current`` and removed this version meanwhile
-            continue
-        try:
-            manifest = json.loads((path / _MANIFEST).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            held.release()
-            raise StoreError(f"{root}: the store's manifest cannot be read: {exc}") from None
-        if manifest.get("format", 0) < FORMAT:
-            held.release()
-            raise StoreError(
-                f"{root}: the store was built by an older cmsgraph in another layout; "
-                "run 'cmsgraph build' again"
-            )
-        return StoreVersion(root, path, manifest, held)
+        version = open_version(current.resolve())
+        if version is not None:
+            return version
+        # a build swapped ``current`` and removed that version meanwhile: look again
     raise StoreError(f"{root}: no store here (run 'cmsgraph build' first, or pass --store DIR)")
+
+
+def open_version(path: str | Path) -> StoreVersion | None:
+    """The published version at ``path`` (``STORE/versions/v...``), pinned; None if a
+    build has removed it.
+
+    :raises StoreError: if its manifest cannot be read or it has an older layout.
+    """
+    path = Path(path)
+    root = path.parent.parent
+    held = pin(path)
+    if held is None:
+        return None
+    try:
+        manifest = json.loads((path / _MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        held.release()
+        raise StoreError(f"{root}: the store's manifest cannot be read: {exc}") from None
+    if manifest.get("format", 0) < FORMAT:
+        held.release()
+        raise StoreError(
+            f"{root}: the store was built by an older cmsgraph in another layout; "
+            "run 'cmsgraph build' again"
+        )
+    return StoreVersion(root, path, manifest, held)
 
 
 @contextlib.contextmanager
@@ -344,11 +409,12 @@ class StagedVersion:
         if graph.name in self.graphs:
             raise StoreError(f"{self.root}: graph {graph.name} is already in the store")
         self.graphs[graph.name] = None
-        (self.path / _LEDGER / _ledger_name(graph.name)).write_bytes(graph.ledger_bytes())
+        (self.path / _LEDGER / _ledger_name(graph.name)).write_bytes(graph.ledger)
         self.owned_triples += graph.owned_count
         counts = self.refcounts
-        for line in graph.shared_lines():
-            key = triple_key(line)
+        keys = graph.shared_keys
+        for i in range(0, len(keys), 16):
+            key = keys[i : i + 16]
             counts[key] = counts.get(key, 0) + 1
         self._queue(graph.owned)
         self._queue(graph.shared)

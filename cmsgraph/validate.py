@@ -27,21 +27,12 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from pyoxigraph import (
-    BlankNode,
-    Literal,
-    NamedNode,
-    Quad,
-    RdfFormat,
-    Store,
-    Triple,
-    parse,
-    serialize,
-)
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, parse
 
 from . import namespaces as ns
 from ._resources import ontology_file
 from .errors import CmsGraphError
+from .rdf import Lit, Statement, from_pyoxigraph, ntriples
 
 __all__ = ["Violation", "compile_shapes", "validate"]
 
@@ -56,9 +47,9 @@ _SUPPORTED = {
 _NODE_SHAPE_KEYS = {
     ns.RDF + "type", _SH + "targetClass", _SH + "targetSubjectsOf", _SH + "property"
 }  # fmt: skip
-_NODE_KINDS = {"IRI": NamedNode, "Literal": Literal, "BlankNode": BlankNode}
+_NODE_KINDS = {"IRI": str, "Literal": Lit}  # the data has no blank nodes
 _RDF_TYPE = ns.RDF + "type"
-Term = NamedNode | BlankNode | Literal
+Term = str | Lit  # an IRI or a literal (see cmsgraph.rdf)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +100,8 @@ def _subclasses() -> dict[str, frozenset[str]]:
     """Each class of the ontology with all its subclasses (reflexive, transitive)."""
     direct: dict[str, set[str]] = {}
     for t in _ontology_triples():
-        if t.predicate.value == ns.RDFS + "subClassOf" and isinstance(t.object, NamedNode):
-            direct.setdefault(t.object.value, set()).add(t.subject.value)
+        if t.predicate == ns.RDFS + "subClassOf" and isinstance(t.object, str):
+            direct.setdefault(t.object, set()).add(t.subject)
     closure: dict[str, frozenset[str]] = {}
 
     def walk(cls: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
@@ -196,7 +187,11 @@ def _property_checks(
         add("pattern", re.compile(r.value), f"value does not match {r.value!r}")
     if (head := _one(shapes, prop, _SH + "in")) is not None:
         allowed = _list(shapes, head)
-        add("in", frozenset(allowed), f"value is not one of {', '.join(map(str, allowed))}")
+        terms = frozenset(
+            Lit(t.value, t.datatype.value, t.language) if isinstance(t, Literal) else t.value
+            for t in allowed
+        )
+        add("in", terms, f"value is not one of {', '.join(map(str, allowed))}")
     if (head := _one(shapes, prop, _SH + "or")) is not None:
         alternatives = []
         for member in _list(shapes, head):
@@ -210,73 +205,133 @@ def _property_checks(
 
 
 @cache
-def _ontology_triples() -> tuple:
-    return tuple(parse(ontology_file("cmsgraph.ttl").read_bytes(), RdfFormat.TURTLE))
+def _ontology_triples() -> tuple[Statement, ...]:
+    data = ontology_file("cmsgraph.ttl").read_bytes()
+    return tuple(from_pyoxigraph(t) for t in parse(data, RdfFormat.TURTLE))
 
 
-def validate(quads: Iterable[Triple | Quad], *, engine: str = "compiled") -> list[Violation]:
-    """Validate the triples (or quads, graph names ignored); return every result.
+_Index = tuple[dict[str, dict[str, list[Term]]], dict[str, set[str]]]
+
+
+def _index(triples: Iterable[Statement]) -> _Index:
+    """(values by subject and predicate, classes by subject) of ``triples``."""
+    values: dict[str, dict[str, list[Term]]] = {}
+    types: dict[str, set[str]] = {}
+    for subject, predicate, obj in triples:
+        by_predicate = values.get(subject)
+        if by_predicate is None:
+            by_predicate = values[subject] = {}
+        found = by_predicate.get(predicate)
+        if found is None:
+            by_predicate[predicate] = [obj]
+        else:
+            found.append(obj)
+        if predicate == _RDF_TYPE:
+            held = types.get(subject)
+            if held is None:
+                types[subject] = {obj}  # type: ignore[set-item]
+            else:
+                held.add(obj)  # type: ignore[arg-type]
+    return values, types
+
+
+@cache
+def _ontology_index() -> _Index:
+    return _index(_ontology_triples())
+
+
+def validate(triples: Iterable[Statement], *, engine: str = "compiled") -> list[Violation]:
+    """Validate ``triples``; return every result.
+
+    The data is checked together with the ontology (pySHACL's ``ont_graph``): its
+    classes type the values the data links to (``cmsg:CoreBudget`` is a
+    ``skos:Concept``), and its terms are focus nodes like any other.
 
     Results of severity ``Violation`` mean the graph must not be written.
 
     :raises CmsGraphError: if the shapes use features the engine cannot check.
     """
     if engine == "pyshacl":
-        return _validate_pyshacl(quads)
+        return _validate_pyshacl(triples)
     if engine != "compiled":
         raise CmsGraphError(f"unknown validation engine {engine!r}; 'compiled' or 'pyshacl'")
     checks = compile_shapes()
-    values: dict[str, dict[str, list[Term]]] = {}
-    types: dict[str, set[str]] = {}
-    for q in (*quads, *_ontology_triples()):
-        values.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(q.object)
-        if q.predicate.value == _RDF_TYPE:
-            types.setdefault(q.subject.value, set()).add(q.object.value)
-    focus_nodes: dict[tuple[str, frozenset[str]], list[str]] = {}
+    values, types = _index(triples)
+    ontology_values, ontology_types = _ontology_index()
+    for subject, held in ontology_types.items():  # the few typed terms of the ontology
+        types[subject] = held | types.get(subject, set())
+    for subject, by_predicate in ontology_values.items():
+        if subject in values:
+            merged = {**by_predicate}
+            for predicate, objects in values[subject].items():
+                merged[predicate] = merged.get(predicate, []) + objects
+            values[subject] = merged
     results: set[Violation] = set()
-    for check in checks:
-        focus = focus_nodes.get(check.target)
-        if focus is None:
-            how, targets = check.target
-            if how == "class":
-                focus = [s for s, ts in types.items() if not ts.isdisjoint(targets)]
-            else:
-                focus = [s for s, vs in values.items() if not targets.isdisjoint(vs)]
-            focus_nodes[check.target] = focus
+    for target, (minimums, by_path) in _plan(checks).items():
+        how, targets = target
+        if how == "class":
+            focus = [s for s, ts in types.items() if not ts.isdisjoint(targets)]
+        else:
+            focus = [
+                s for s, vs in (*values.items(), *ontology_values.items())
+                if not targets.isdisjoint(vs)
+            ]  # fmt: skip
         for node in focus:
-            if not _conforms(check, values[node].get(check.path, ()), types):
-                results.add(Violation(check.severity, node, check.path, check.message))
+            node_values = values.get(node) or ontology_values.get(node) or {}
+            for check in minimums:  # a value the node lacks: checked for every node
+                if not _conforms(check, node_values.get(check.path, ()), types):
+                    results.add(Violation(check.severity, node, check.path, check.message))
+            for path, objects in node_values.items():  # the values it has: by their path
+                for check in by_path.get(path, ()):
+                    if not _conforms(check, objects, types):
+                        results.add(Violation(check.severity, node, check.path, check.message))
     return sorted(results, key=lambda v: (v.severity, v.focus, v.path or "", v.message))
+
+
+_Plan = dict[tuple[str, frozenset[str]], tuple[list[_Check], dict[str, list[_Check]]]]
+
+
+@cache
+def _plan(checks: tuple[_Check, ...]) -> _Plan:
+    """The checks grouped by target: the ``sh:minCount`` ones, which every focus node
+    must pass, and the others by path, which only the values a node has can fail; so
+    a node costs as much as its data, not as many checks as the shapes hold."""
+    plan: _Plan = {}
+    for check in checks:
+        minimums, by_path = plan.setdefault(check.target, ([], {}))
+        if check.kind == "minCount":
+            minimums.append(check)
+        else:
+            by_path.setdefault(check.path, []).append(check)
+    return plan
 
 
 def _conforms(check: _Check, objects: Sequence[Term], types: dict[str, set[str]]) -> bool:
     """Whether one focus node's values satisfy one constraint (SHACL Core section 4)."""
     kind, parameter = check.kind, check.parameter
-    if kind == "minCount":
-        return len(set(objects)) >= parameter
+    if kind == "minCount":  # distinct values; the lists rarely hold a value twice
+        return len(objects) >= parameter and (parameter <= 1 or len(set(objects)) >= parameter)
     if kind == "maxCount":
-        return len(set(objects)) <= parameter
+        return len(objects) <= parameter or len(set(objects)) <= parameter
+    if not objects:
+        return True
     for value in objects:
-        is_literal = isinstance(value, Literal)
+        is_literal = isinstance(value, Lit)
+        text: str = value.value if is_literal else value  # type: ignore[union-attr,assignment]
         if kind == "datatype":
-            ok = isinstance(value, Literal) and value.datatype.value == parameter
+            ok = is_literal and value.datatype == parameter  # type: ignore[union-attr]
         elif kind == "class":  # each alternative is a class with its subclasses
-            held = set() if is_literal else types.get(value.value, set())
+            held = set() if is_literal else types.get(text, set())
             ok = any(not held.isdisjoint(classes) for classes in parameter)
         elif kind == "nodeKind":
             ok = isinstance(value, parameter)
         elif kind == "minInclusive":
-            ok = (
-                is_literal
-                and _number(value.value) is not None
-                and (
-                    _number(value.value) >= parameter  # type: ignore[operator]
-                )
-            )
+            number = _number(text) if is_literal else None
+            ok = number is not None and number >= parameter
         elif kind == "minLength":
-            ok = not isinstance(value, BlankNode) and len(value.value) >= parameter
+            ok = len(text) >= parameter
         elif kind == "pattern":
-            ok = not isinstance(value, BlankNode) and parameter.search(value.value) is not None
+            ok = parameter.search(text) is not None
         elif kind == "in":
             ok = value in parameter
         else:
@@ -293,12 +348,11 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
-def _validate_pyshacl(quads: Iterable[Triple | Quad]) -> list[Violation]:
+def _validate_pyshacl(triples: Iterable[Statement]) -> list[Violation]:
     import rdflib
     from pyshacl import validate as shacl_validate
 
-    triples = (q.triple if isinstance(q, Quad) else q for q in quads)
-    data = serialize(triples, format=RdfFormat.N_TRIPLES)
+    data = ntriples(triples)
     graph = rdflib.Graph().parse(data=data, format="nt")
     shapes = rdflib.Graph().parse(data=ontology_file("shapes.ttl").read_bytes(), format="turtle")
     ontology = rdflib.Graph().parse(

@@ -11,7 +11,9 @@ Three layers, each usable on its own:
 * :func:`write_site` writes a static site: ``index.html`` (what the graph holds, the most
   connected funders, partners and instruments, the documents cited most, links to every
   view), ``graph.html`` (the whole graph) and ``view/SLUG.html`` (one focused view per
-  entity), opened from disk or any static web server.
+  entity), with ``timeline/SLUG.html`` (a sub-activity across the reports on its
+  programme) and ``compare/OLD--NEW.html`` (what changed between two consecutive
+  reports) beside them, opened from disk or any static web server.
 
 The site uses its own small template, not pyvis's: pyvis links Bootstrap (and with its
 menus tom-select) from a CDN whatever ``cdn_resources`` says, sets tooltips containing
@@ -40,7 +42,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -58,6 +60,8 @@ from .store import default_store_dir, open_current
 
 if TYPE_CHECKING:
     from pyvis.network import Network
+
+    from .history import ReportRows
 
 __all__ = [
     "MAX_FOCUS_NODES",
@@ -657,7 +661,9 @@ def write_site(
     function wrote (it is then brought up to date: views of entities no longer in the
     graph are removed, unchanged files are left untouched). Pass ``graph`` to draw a graph
     made with :func:`network_graph` (or any graph with its attributes) instead of reading
-    ``store``.
+    ``store``. Read from a store, the site also has a timeline page per sub-activity and
+    a compare page per pair of consecutive reports on a programme
+    (:mod:`cmsgraph._viz_history`).
 
     :raises StoreError: if there is no store at ``store`` or it cannot be opened.
     :raises CmsGraphError: if ``out`` holds something else, or cannot be written.
@@ -666,12 +672,19 @@ def write_site(
     >>> site.index  # doctest: +SKIP
     PosixPath('/tmp/site/index.html')
     """
+    programmes = None
+    if graph is None or store is not None:
+        from .history import reports_by_programme
+
+        programmes = reports_by_programme(store)
     if graph is None:
         graph = network_graph(store)
     out = Path(out)
     _prepare_out(out)
     try:
-        return _write_site(graph, out, max_nodes=max_nodes, max_focus_nodes=max_focus_nodes)
+        return _write_site(
+            graph, out, max_nodes=max_nodes, max_focus_nodes=max_focus_nodes, history=programmes
+        )
     except OSError as exc:
         raise CmsGraphError(f"{out}: cannot write the site: {exc}") from None
 
@@ -712,11 +725,27 @@ def _vis_network_js() -> bytes:
 
 
 def _write_site(
-    graph: nx.MultiDiGraph, out: Path, *, max_nodes: int, max_focus_nodes: int
+    graph: nx.MultiDiGraph,
+    out: Path,
+    *,
+    max_nodes: int,
+    max_focus_nodes: int,
+    history: Mapping[str, Sequence[ReportRows]] | None = None,
 ) -> SiteResult:
     _write_bytes(out / "lib" / "vis-network.min.js", _vis_network_js())
     for name in ("viz.js", "viz.css"):
         _write_bytes(out / "lib" / name, (files("cmsgraph") / "assets" / name).read_bytes())
+
+    from ._viz_history import history_pages
+
+    over_time = history_pages(graph, history or {})
+    for folder in ("timeline", "compare"):
+        (out / folder).mkdir(exist_ok=True)
+        for stale in (out / folder).glob("*.html"):
+            if f"{folder}/{stale.name}" not in over_time.pages:
+                stale.unlink()
+    for page, text in sorted(over_time.pages.items()):
+        _write_text(out / page, text)
 
     total = (graph.number_of_nodes(), graph.number_of_edges())
     drawn = total[0] <= max_nodes
@@ -726,12 +755,12 @@ def _write_site(
     for node in sorted(graph.nodes):
         view = focused_graph(graph, node, max_nodes=max_focus_nodes)
         path = out / "view" / f"{graph.nodes[node]['slug']}.html"
-        _write_text(path, _focused_page(graph, view, total))
+        _write_text(path, _focused_page(graph, view, total, over_time.timelines))
         written.add(path.name)
     for stale in (out / "view").glob("*.html"):  # views of entities no longer in the graph
         if stale.name not in written:
             stale.unlink()
-    _write_text(out / "index.html", _index_page(graph, drawn, tops))
+    _write_text(out / "index.html", _index_page(graph, drawn, tops, over_time.overview))
     return SiteResult(
         path=out,
         index=out / "index.html",
@@ -994,7 +1023,12 @@ def _link(graph: nx.MultiDiGraph, node: str, root: str) -> str:
     )
 
 
-def _focused_page(graph: nx.MultiDiGraph, view: nx.MultiDiGraph, total: tuple[int, int]) -> str:
+def _focused_page(
+    graph: nx.MultiDiGraph,
+    view: nx.MultiDiGraph,
+    total: tuple[int, int],
+    timelines: frozenset[str] = frozenset(),
+) -> str:
     focus = view.graph["focus"]
     data = graph.nodes[focus]
     kind = _TYPES[data["type"]]
@@ -1021,11 +1055,17 @@ def _focused_page(graph: nx.MultiDiGraph, view: nx.MultiDiGraph, total: tuple[in
         + "</ul></section>"
         for (_, label), nodes in sorted(groups.items())
     )
+    timeline = (
+        f'<p class="timeline-link"><a href="../timeline/{_e(data["slug"])}.html">'
+        "Its reports over time</a></p>"
+        if data["slug"] in timelines
+        else ""
+    )
     body = f"""<header>{_nav("../")}
 <p class="kind">{_swatch(kind)} {_e(kind.label)}</p>
 <h1>{_e(data["label"])}</h1>
 <p class="summary">{data["degree"]} links in the whole graph; this view: {shown} nodes and
-{view.number_of_edges()} links.</p>{note}</header>
+{view.number_of_edges()} links.</p>{note}{timeline}</header>
 <div class="layout">{_controls(page)}
 <div class="canvas"><div id="network" role="img" aria-label="Network around {_e(data["label"])}">
 </div><div id="tooltip" role="tooltip" hidden></div></div></div>
@@ -1115,7 +1155,7 @@ def _top_tables(graph: nx.MultiDiGraph, root: str, limit: int = 10) -> str:
     return f'<div class="tops">{"".join(tables)}</div>'
 
 
-def _index_page(graph: nx.MultiDiGraph, drawn: bool, tops: str) -> str:
+def _index_page(graph: nx.MultiDiGraph, drawn: bool, tops: str, over_time: str = "") -> str:
     counts = Counter(d["type"] for _, d in graph.nodes(data=True))
     relations = Counter(k for _, _, k in graph.edges(keys=True))
     sources = "".join(
@@ -1167,6 +1207,7 @@ the instruments and partners involved, from:</p><ul class="sources">{sources}</u
 <p>Ranked by betweenness centrality (how much of the network's shortest paths run through
 them), with the report entries that name them and the activity areas those stand in.</p>
 {tops}</section>
+{over_time}
 <section id="views"><h2>Every view</h2>
 <form id="find" role="search" autocomplete="off"><label for="search">Find a view by name</label>
 <input id="search" type="search" placeholder="e.g. AEWA, Germany, 4.4"></form>

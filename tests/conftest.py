@@ -42,3 +42,35 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
         cwd=cwd,
         timeout=300,
     )
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory):
+    """``rendered(name, fmt)``: a test document (``support.documents``) or the bundled
+    report (``"seed"``) rendered as ``fmt`` (txt, pdf, docx, html), once per session."""
+    from support.documents import DOCUMENTS, FORMATS
+    from support.render import report_layout
+
+    from cmsgraph.kinds import classify
+    from cmsgraph.readers import read_document
+
+    folder = tmp_path_factory.mktemp("rendered")
+    made: dict[tuple[str, str], Path] = {}
+
+    def render(name: str, fmt: str) -> Path:
+        if (name, fmt) not in made:
+            if name == "seed":
+                (seed,) = [Path(str(f)) for f in bundled_sources() if f.name == SEED_NAME]
+                if fmt == "txt":
+                    return seed
+                doc = read_document(seed)
+                _, report = classify(doc)
+                layout = report_layout(report, doc)
+            else:
+                layout = DOCUMENTS[name]
+            path = folder / f"{name}.{fmt}"
+            path.write_bytes(FORMATS[fmt](layout))
+            made[(name, fmt)] = path
+        return made[(name, fmt)]
+
+    return render

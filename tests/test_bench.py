@@ -101,3 +101,32 @@ def _zombie(pid: int) -> bool:
 def test_a_failing_child_is_an_error_with_its_message() -> None:
     ran = run_child([sys.executable, "-c", "raise SystemExit('no such store')"], Limits(512, 60))
     assert ran.status == "error" and "no such store" in ran.stderr
+
+
+READ_BENCH = BENCHMARKS / "read_bench.py"
+
+
+def _read_bench(tmp_path: Path, runs: int) -> tuple[dict, str]:
+    out = tmp_path / "read.json"
+    result = subprocess.run(
+        [sys.executable, "-P", str(READ_BENCH), "--runs", str(runs), "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(out.read_text()), result.stdout
+
+
+def test_read_benchmark_times_every_format(tmp_path):
+    figures, stdout = _read_bench(tmp_path, runs=1)
+    assert set(figures["formats"]) == {"txt", "pdf", "docx", "html"}
+    for timing in figures["formats"].values():
+        assert 0 < timing["read_p50_s"] <= timing["read_and_classify_p50_s"]
+    assert "| pdf |" in stdout and "PDF target (read <= 2 s)" in stdout
+
+
+@pytest.mark.slow
+def test_reading_the_bundled_report_as_pdf_takes_at_most_two_seconds(tmp_path):
+    figures, _ = _read_bench(tmp_path, runs=5)
+    assert figures["formats"]["pdf"]["read_p50_s"] <= 2.0

@@ -7,14 +7,16 @@ import csv
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import run_cli
 from facts import ROW_FUNDERS, ROWS, code_pairs
-from pyoxigraph import Literal, NamedNode, RdfFormat
+from pyoxigraph import Literal, RdfFormat
 
 import cmsgraph
 from cmsgraph.errors import QueryError, StoreError, ValidationError
@@ -81,19 +83,17 @@ def test_the_build_conforms_to_the_shapes(built_store):
 def test_a_graph_violating_the_shapes_is_refused(tmp_path, seed_path):
     from cmsgraph import pipeline as build_module
 
-    original = build_module.report_triples
+    original = build_module.document_triples
 
-    def broken(*args, **kwargs):  # every entry loses its source line
-        return [
-            t for t in original(*args, **kwargs) if not t.predicate.value.endswith("sourceLine")
-        ]
+    def broken(*args, **kwargs):  # every entry loses its period
+        return [t for t in original(*args, **kwargs) if not t.predicate.endswith("#period")]
 
-    build_module.report_triples = broken
+    build_module.document_triples = broken
     try:
         with pytest.raises(ValidationError, match="SHACL"):
             cmsgraph.build([seed_path], store=tmp_path / "s")
     finally:
-        build_module.report_triples = original
+        build_module.document_triples = original
     assert not (tmp_path / "s" / "current").exists()
 
 
@@ -121,19 +121,13 @@ def test_base_iri_is_configurable(tmp_path, seed_path):
 def test_ontology_parses_and_has_labels():
     quads = ontology_triples()
     subjects = {
-        q.subject
-        for q in quads
-        if q.subject.value.startswith("https://w3id.org/cmsgraph/ontology#")
+        q.subject for q in quads if q.subject.startswith("https://w3id.org/cmsgraph/ontology#")
     }
     labelled = {
-        q.subject
-        for q in quads
-        if q.predicate == NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+        q.subject for q in quads if q.predicate == "http://www.w3.org/2000/01/rdf-schema#label"
     }
     assert subjects and subjects <= labelled | {
-        s
-        for s in subjects
-        if any(q.subject == s and "prefLabel" in q.predicate.value for q in quads)
+        s for s in subjects if any(q.subject == s and "prefLabel" in q.predicate for q in quads)
     }
 
 
@@ -219,7 +213,6 @@ def _bad_inputs(tmp_path: Path, seed_text: str) -> dict[str, tuple[Path, str]]:
         "missing": (tmp_path / "missing.txt", None),
         "empty": (tmp_path / "empty.txt", ""),
         "binary": (tmp_path / "binary.txt", b"\x00\x01\x02PK\x03\x04"),
-        "not the format": (tmp_path / "letter.txt", "Dear colleagues,\nplease find attached.\n"),
         "broken row": (tmp_path / "broken.txt", "\n".join(broken)),
     }
     out = {}
@@ -248,23 +241,34 @@ def test_bad_input_leaves_the_store_untouched(tmp_path, seed_text):
     assert _dump(store) == before
 
 
-def test_a_killed_build_leaves_the_previous_store(tmp_path, seed_path):
-    """SIGKILL while the new version is written: the old one still answers."""
+def test_a_killed_build_leaves_the_previous_store(tmp_path, seed_path, seed_text):
+    """SIGKILL half way through writing a new version that would change the answers:
+    the old version still answers as before."""
     store = tmp_path / "store"
     cmsgraph.build([seed_path], store=store)
     before = rows(store, "funders")
-    proc = subprocess.Popen(
-        [sys.executable, "-P", "-m", "cmsgraph", "build", str(seed_path), "--store", str(store)]
-    )
-    for _ in range(200):  # kill it as soon as its new version directory appears
-        if any(p.name.endswith(".partial") for p in (store / "versions").iterdir()):
+    sources = []
+    for i in range(16):  # each funds row 1.1 from Japan: the build changes the answers
+        text = seed_text.replace("UNEP/CMS/COP11/Doc.16.1", f"UNEP/CMS/COP11/Doc.{i + 60}.1")
+        path = tmp_path / f"doc-{i}.txt"
+        path.write_text(text.replace("Core budget: staff time\n", "Contribution from Japan\n"))
+        sources.append(path)
+    command = [sys.executable, "-P", "-m", "cmsgraph", "build", *map(str, sources), "--store",
+               str(store), "--quiet"]  # fmt: skip
+    proc = subprocess.Popen(command, start_new_session=True)
+    booked = 0
+    while proc.poll() is None:  # until the new version has booked a few of the sources
+        partial = [p for p in (store / "versions").iterdir() if p.name.endswith(".partial")]
+        booked = len(list((partial[0] / "ledger").iterdir())) if partial else 0
+        if booked >= 3 + 4:  # the previous version's 3 graphs, and 4 new sources
             break
-        if proc.poll() is not None:
-            break
-        os.sched_yield()
-    proc.kill()
+        time.sleep(0.005)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    assert booked >= 7, "the build finished before it could be killed half way"
     assert rows(store, "funders") == before
+    cmsgraph.build(sources, store=store)  # the same build, left to finish, changes them
+    assert ("1.1", "Japan") in rows(store, "funders") and rows(store, "funders") != before
 
 
 def test_public_api_imports_lazily():
@@ -322,3 +326,26 @@ def test_a_query_file_with_from_reads_only_that_graph(tmp_path, built_store):
         "WHERE { ?e a <https://w3id.org/cmsgraph/ontology#ReportEntry> }\n"
     )
     assert cmsgraph.query(rq, store=built_store).values() == [("0",)]
+
+
+def test_every_cell_kind_has_its_quote_and_text_properties_declared():
+    """Every Field (the cells of reports and programmes, paragraphs) has its quote and
+    text property in the ontology, typed, with the cell it names, and a JSON-LD term."""
+    from cmsgraph.exporter import jsonld_context
+    from cmsgraph.graph import quote_property, text_property
+    from cmsgraph.model import Field
+
+    ontology = {(t.subject, t.predicate): t.object for t in ontology_triples()}
+    terms = {v["@id"] if isinstance(v, dict) else v for v in jsonld_context().values()}
+    status_texts = {"https://w3id.org/cmsgraph/ontology#" + p for p in ("progressText", "planText")}
+    for which in Field:
+        quote = quote_property(which)
+        assert ontology[(quote, "http://www.w3.org/2000/01/rdf-schema#subPropertyOf")].endswith(
+            "#quote"
+        )
+        assert ontology[(quote, "https://w3id.org/cmsgraph/ontology#field")].value == which.value
+        assert "cmsg:" + quote.rsplit("#", 1)[1] in terms
+        text = text_property(which)
+        assert (text, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") in ontology or (
+            which is Field.STATUS and status_texts  # reports: progressText / planText
+        ), text

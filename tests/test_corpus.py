@@ -20,7 +20,7 @@ import cmsgraph
 from cmsgraph.model import Report, Role
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from make_corpus import MANIFEST, generate, main
+from make_corpus import _REWORDINGS, MANIFEST, MAX_SUCCESSIVE, generate, main
 
 REPORTS, SEED = 20, 1
 
@@ -198,3 +198,68 @@ def test_build_counts_the_entries_and_lists_the_invented_names(
     assert invented and {"Nordic Flyway Trust", "ZQBX"} & invented
     # the only names the build cannot link are those the generator knows it cannot
     assert {n.text for n in result.not_linked} == invented
+
+
+# --- successive reports on one programme (issue 13) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def successive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("successive")
+    generate(REPORTS, out, seed=SEED, successive=MAX_SUCCESSIVE)
+    return out, json.loads((out / MANIFEST).read_text("utf-8"))
+
+
+def test_successive_reports_leave_the_regular_ones_as_they_were(
+    corpus: Path, manifest: dict[str, Any], successive: tuple[Path, dict[str, Any]]
+) -> None:
+    out, with_them = successive
+    regular = {n: b for n, b in _files(out).items() if n.startswith("report-")}
+    assert regular == {n: b for n, b in _files(corpus).items() if n.startswith("report-")}
+    assert {k: v for k, v in with_them.items() if k != "successive"} == manifest
+    names = [f["file"] for f in with_them["successive"]["files"]]
+    assert names == [f"successive-{i:02d}.txt" for i in range(1, MAX_SUCCESSIVE + 1)]
+
+
+def test_successive_reports_parse_in_order_on_one_programme(
+    successive: tuple[Path, dict[str, Any]],
+) -> None:
+    from cmsgraph.graph import order_key
+
+    out, manifest = successive
+    files = manifest["successive"]["files"]
+    keys = []
+    for f in files:
+        report = cmsgraph.parse_file(out / f["file"])
+        assert report.warnings == (), f["file"]
+        assert (report.document.symbol, report.document.resolution) == (f["symbol"], "10.40")
+        assert len(report.entries) == f["entries"]
+        assert {c for e in report.entries for c in e.codes} == set(f["subactivities"])
+        keys.append(order_key(report.document))
+    assert keys == sorted(keys)  # written in the order the meetings were held
+    other = {f["resolution"] for f in manifest["files"] if f["symbol"].startswith("UNEP/CMS/")}
+    assert "10.40" not in other  # no regular report is on the successive programme
+
+
+def test_successive_truth_partitions_the_codes(successive: tuple[Path, dict[str, Any]]) -> None:
+    truth = successive[1]["successive"]
+    files = {f["symbol"]: f["subactivities"] for f in truth["files"]}
+    for pair in truth["pairs"]:
+        old, new = files[pair["old"]], files[pair["new"]]
+        assert set(pair["new_codes"]) == set(new) - set(old)
+        assert set(pair["dropped"]) == set(old) - set(new)
+        assert set(pair["continued"]) == set(old) & set(new)
+        for a, b in pair["renumbered"]:  # the same sub-activity under another code
+            assert a in old and b in new and a != b
+            was, now = old[a]["text"], new[b]["text"]
+            assert now == was or any(re.sub(p, r, was, count=1) == now for p, r in _REWORDINGS)
+        for code, added in pair["funders_added"].items():
+            assert set(added) == set(new[code]["funders"]) - set(old[code]["funders"])
+
+
+@pytest.mark.parametrize("count", [1, MAX_SUCCESSIVE + 1, -1])
+def test_successive_counts_out_of_range_are_refused(tmp_path: Path, count: int) -> None:
+    with pytest.raises(ValueError, match="successive must be 0 or 2 to"):
+        generate(1, tmp_path, successive=count)
+    with pytest.raises(SystemExit):
+        main(["--reports", "1", "--out", str(tmp_path), "--successive", str(count)])

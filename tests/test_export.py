@@ -398,7 +398,7 @@ def test_a_failing_serialiser_leaves_the_previous_file(built_store, tmp_path, mo
         output.write(before[: len(before) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("cmsgraph.exporter.serialize", half)
+    monkeypatch.setattr("cmsgraph.exporter.serialize_rdf", half)
     with pytest.raises(CmsGraphError, match="No space left on device"):
         export(store=built_store, out=out)
     assert out.read_bytes() == before
@@ -408,12 +408,12 @@ def test_a_failing_serialiser_leaves_the_previous_file(built_store, tmp_path, mo
         "ontology.html",
     ]  # no temporary file left either
 
-    new = tmp_path / "new.nt"
+    new = tmp_path / "new.trig"
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug half way")
 
-    monkeypatch.setattr("cmsgraph.exporter.serialize", broken)
+    monkeypatch.setattr("cmsgraph.exporter.serialize_rdf", broken)
     with pytest.raises(RuntimeError):
         export(store=built_store, out=new)
     assert not new.exists()
@@ -430,7 +430,7 @@ def half(statements, output, *args, **kwargs):
     os.fsync(output.fileno())
     os.kill(os.getpid(), signal.SIGKILL)
 
-exporter.serialize = half
+exporter.serialize_rdf = half
 exporter.export("turtle", store=sys.argv[1], out=sys.argv[2])
 """
 

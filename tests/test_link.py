@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from facts import CITES, C
+from facts import CITES, NAMES, NOT_NAMED, C
 
 from cmsgraph.gazetteer import load_gazetteer
 from cmsgraph.link import document_refs, link_entry, link_report
@@ -77,6 +77,17 @@ def _row(linked, line):
 
 def _ids(entry, *roles):
     return {m.entity for m in entry.mentions if m.role in roles}
+
+
+@pytest.mark.parametrize(("line", "names"), sorted(NAMES.items()))
+def test_rows_name_what_was_read_by_hand(linked, line, names):
+    entry = _row(linked, line)
+    assert names <= {(m.entity, m.role.value) for m in entry.mentions}
+
+
+@pytest.mark.parametrize(("line", "entities"), sorted(NOT_NAMED.items()))
+def test_rows_do_not_name_look_alikes(linked, line, entities):
+    assert not entities & {m.entity for m in _row(linked, line).mentions}
 
 
 @pytest.mark.parametrize(("line", "documents"), sorted(CITES.items()))

@@ -40,7 +40,8 @@ from cmsgraph.sparql import named_queries, query
 integration = pytest.mark.integration
 
 V2_BASE = "http://example.org/v2/"
-PARAMS = {"provenance": ["code=4.4"]}  # named queries that need a binding
+PARAMS = {"provenance": ["code=4.4"], "activity-history": ["code=4.4"]}  # need a binding
+NO_ANSWER_FROM_ONE_REPORT = {"changes"}  # pairs of consecutive reports: none in one report
 SERVERS = ["oxigraph", "virtuoso"]
 
 
@@ -79,6 +80,16 @@ def v2_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same documents under another base: every subject differs from v1's."""
     store = tmp_path_factory.mktemp("v2") / "store"
     cmsgraph.build(store=store, base=V2_BASE)
+    return store
+
+
+@pytest.fixture(scope="session")
+def built_store(rendered, seed_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled report, a programme of work and a prose document, so that every named
+    query has answers to compare with a remote store's."""
+    store = tmp_path_factory.mktemp("family") / "store"
+    sources = [seed_path, rendered("sharks-programme", "txt"), rendered("prose", "txt")]
+    cmsgraph.build(sources, store=store)
     return store
 
 
@@ -213,18 +224,23 @@ class FaultyProxy:
 
     def _relay(self, upstream: socket.socket, client: socket.socket | None) -> None:
         """Pass the answer on (or drop it) until either side closes: a server that
-        keeps the connection alive must not keep one of its few workers busy."""
+        keeps the connection alive must not keep one of its few workers busy. An answer
+        to drop is waited for first (up to 30 s): closing the connection before the
+        server has answered could make it abandon the request itself."""
         sockets = [upstream] + ([client] if client else [])
-        while not self._stop.is_set():
+        answered = False
+        deadline = time.monotonic() + 30
+        while not self._stop.is_set() and time.monotonic() < deadline:
             readable, _, _ = select.select(sockets, [], [], 0.5)
             for sock in readable:
                 chunk = sock.recv(65536)
                 if not chunk:
                     return
+                answered = answered or sock is upstream
                 if sock is upstream and client is not None:
                     client.sendall(chunk)
-            if client is None and not readable:
-                return  # the answer has been dropped
+            if client is None and answered and not readable:
+                return  # the answer has come, and has been dropped
 
 
 def _big(action: str) -> Callable[[str, bytes, bytes], str]:
@@ -246,7 +262,17 @@ def _normalised(table: ResultTable | bool, text: str) -> Any:
     """
     if isinstance(table, bool):
         return table
-    concat = set(re.findall(r"GROUP_CONCAT\([^)]*\)\s+AS\s+\?(\w+)", text, re.IGNORECASE))
+    concat = {
+        name: separator or ", "
+        for separator, name in re.findall(
+            r'GROUP_CONCAT\([^)]*?(?:separator\s*=\s*"([^"]*)")?\s*\)\s+AS\s+\?(\w+)',
+            text,
+            re.IGNORECASE,
+        )
+    }
+    for source, name in re.findall(r"COALESCE\(\?(\w+)[^)]*\)\s+AS\s+\?(\w+)", text):
+        if source in concat:  # BIND (COALESCE(?list, "") AS ?name): a GROUP_CONCAT still
+            concat[name] = concat[source]
     rows = []
     for row in table.rows:
         cells = []
@@ -256,7 +282,7 @@ def _normalised(table: ResultTable | bool, text: str) -> Any:
                 continue
             value = term.value
             if name in concat:
-                value = ", ".join(sorted(value.split(", ")))
+                value = concat[name].join(sorted(value.split(concat[name])))
             language = getattr(term, "language", None)
             datatype = getattr(term, "datatype", None)
             cells.append(
@@ -286,7 +312,8 @@ def test_every_named_query_answers_the_same_remotely(
     remote = query(name, endpoint=server.query_url, params=PARAMS.get(name))
     text = next(q.text for q in named_queries() if q.name == name)
     assert _normalised(remote, text) == _normalised(local, text)
-    assert not isinstance(local, bool) and local.rows, f"{name} should have answers"
+    assert not isinstance(local, bool)
+    assert local.rows or name in NO_ANSWER_FROM_ONE_REPORT, f"{name} should have answers"
 
 
 @integration

@@ -33,13 +33,13 @@ from pyoxigraph import Literal, RdfFormat, Store, Variable
 
 import cmsgraph
 from cmsgraph.results import format_results
-from cmsgraph.sparql import NamedQuery, named_queries, write_results
+from cmsgraph.sparql import NamedQuery, named_queries, write_query_results
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from make_corpus import generate
 
 Row = tuple[str | None, ...]
-PARAMS = {"provenance": {"code": "4.4"}}  # the named queries that want a binding
+PARAMS = {"provenance": {"code": "4.4"}, "activity-history": {"code": "4.4"}}  # want a binding
 
 
 def answer(store: Path, name: str, **params: str) -> list[Row]:
@@ -71,10 +71,16 @@ def members(text: str | None) -> frozenset[str]:
 
 
 def normal(rows: list[Row]) -> Counter[Row]:
-    """Rows as a multiset, the members of each GROUP_CONCAT ("a, b") sorted."""
-    return Counter(
-        tuple(", ".join(sorted(members(v))) if v and ", " in v else v for v in row) for row in rows
-    )
+    """Rows as a multiset, the members of each GROUP_CONCAT ("a, b", "a; b", "a | b")
+    sorted."""
+
+    def cell(value: str | None) -> str | None:
+        for separator in (", ", "; ", " | "):
+            if value and separator in value:
+                value = separator.join(sorted(value.split(separator)))
+        return value
+
+    return Counter(tuple(cell(v) for v in row) for row in rows)
 
 
 # --- what each named query answers on UNEP/CMS/COP11/Doc.16.1 --------------------------
@@ -151,10 +157,24 @@ CHECKS: dict[str, Callable[[list[Row]], None]] = {
 }
 
 
+# Named queries whose answers are checked beside the feature they serve, on documents
+# made for it (other kinds, successive reports): where, with the facts read by hand.
+CHECKED_IN = {
+    "activity-history": "test_compare.py",
+    "changes": "test_compare.py",
+    "citations": "test_documents_build.py",
+    "documents": "test_documents_build.py",
+    "mentions": "test_documents_build.py",
+    "work-programme": "test_documents_build.py",
+}
+
+
 def test_every_named_query_says_its_question_and_has_a_content_check() -> None:
     for named in named_queries():
         assert named.question, f"{named.name}.rq has no question comment"
-    assert {q.name for q in named_queries()} == set(CHECKS)
+    assert {q.name for q in named_queries()} == set(CHECKS) | set(CHECKED_IN)
+    for name, module in CHECKED_IN.items():
+        assert f'cmsgraph.query("{name}"' in (Path(__file__).parent / module).read_text()
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
@@ -201,7 +221,8 @@ def one_programme(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Store
     """40 generated reports on the programme of CMS Res. 10.9, built by cmsgraph, and the
     same triples in one plain graph."""
     work = tmp_path_factory.mktemp("one-programme")
-    sources = generate(REPORTS, work / "corpus", seed=11, one_programme=True)
+    # and 4 successive reports on another programme, whose changes are known
+    sources = generate(REPORTS, work / "corpus", seed=11, successive=4, one_programme=True)
     store = work / "store"
     cmsgraph.build(sources, store=store)
     return store, plain_store(store)
@@ -216,7 +237,8 @@ def test_the_reports_share_one_programme(one_programme: tuple[Path, Store]) -> N
     _, plain = one_programme
     (row,) = plain.query(
         "SELECT (COUNT(DISTINCT ?sub) AS ?subs) (COUNT(DISTINCT ?entry) AS ?entries) WHERE {"
-        " ?entry <https://w3id.org/cmsgraph/ontology#reportsOn> ?sub }"
+        " ?entry <https://w3id.org/cmsgraph/ontology#reportsOn> ?sub"
+        ' FILTER STRSTARTS(STR(?sub), "https://w3id.org/cmsgraph/id/resolution/cms/10.9/") }'
     )
     assert int(row["subs"].value) < 100  # one programme's codes, not one set per report
     assert int(row["entries"].value) > 20 * int(row["subs"].value)
@@ -230,12 +252,16 @@ def plain_rows(store: Store, named: NamedQuery) -> list[Row]:
     return [tuple(None if t is None else t.value for t in s) for s in solutions]  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("name", sorted(CHECKS))
+NO_PROGRAMMES_OF_WORK = {"work-programme"}  # the generator writes activity reports only
+
+
+@pytest.mark.parametrize("name", [q.name for q in named_queries()])
 def test_the_same_rows_as_one_plain_graph(one_programme: tuple[Path, Store], name: str) -> None:
     store, plain = one_programme
     named = next(q for q in named_queries() if q.name == name)
     expected = normal(plain_rows(plain, named))
-    assert expected, f"{name} has no answer on {REPORTS} reports: the comparison would be empty"
+    if name not in NO_PROGRAMMES_OF_WORK:
+        assert expected, f"{name} has no answer on {REPORTS} reports: the comparison is empty"
     assert normal(answer(store, name, **PARAMS.get(name, {}))) == expected
 
 
@@ -313,7 +339,7 @@ def test_the_streamed_csv_is_the_csv_of_the_result_table(built_store: Path, name
     the result table gives (and remote results are written with)."""
     params = [f"{k}={v}" for k, v in PARAMS.get(name, {}).items()]
     streamed = io.BytesIO()
-    write_results(name, streamed, "csv", store=built_store, params=params)
+    assert write_query_results(name, streamed, "csv", store=built_store, params=params) == "csv"
     table = cmsgraph.query(name, store=built_store, params=params)
     assert not isinstance(table, bool)
     assert streamed.getvalue() == format_results(table, "csv").encode("utf-8")

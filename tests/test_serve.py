@@ -46,11 +46,12 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, URITooLong
 from test_hostile import LONG, PAYLOADS, hostile_report
 
 import cmsgraph
-from cmsgraph._serve_pages import esc
-from cmsgraph._serve_worker import PoolBusy, QueryTimeout, WorkerPool
+from cmsgraph._serve.pages import esc
+from cmsgraph._serve.pool import PoolBusy, QueryTimeout, WorkerPool
 from cmsgraph._sparql_scan import scan_query
+from cmsgraph.formats import negotiate
 from cmsgraph.namespaces import CMSG, RDF
-from cmsgraph.server import Server, make_server, negotiate
+from cmsgraph.server import Server, make_server
 from cmsgraph.sparql import named_queries
 from cmsgraph.store import open_current
 
@@ -101,7 +102,7 @@ def local_store(store: Path) -> Store:
 
 
 def local_triples(store: Path, construct: str) -> set[Triple]:
-    return set(local_store(store).query(construct, use_default_graph_as_union=True))
+    return set(local_store(store).query(construct))
 
 
 def alive(pid: int) -> bool:
@@ -357,14 +358,14 @@ def test_ask_and_head(server):
 
 
 def test_the_dataset_default_graph_union_from_and_protocol_graphs(server, built_store):
-    """SPARQL 1.1 Protocol §2.1.4: no dataset -> the union; FROM -> that graph;
+    """SPARQL 1.1 Protocol §2.1.4: no dataset -> every fact; FROM -> that graph;
     default-graph-uri / named-graph-uri -> those graphs, over FROM."""
     ontology = "https://w3id.org/cmsgraph/ontology"
     gazetteer = B + "graph/gazetteer"
-    store = local_store(built_store)
-    in_ontology = len(list(store.quads_for_pattern(None, None, None, NamedNode(ontology))))
-    in_gazetteer = len(list(store.quads_for_pattern(None, None, None, NamedNode(gazetteer))))
-    union = len({q.triple for q in store})
+    version = open_current(built_store)
+    in_ontology = len(version.graph_triples(ontology))
+    in_gazetteer = len(version.graph_triples(gazetteer))
+    union = len(list(version.open()))
 
     def count(query: str, **params: str) -> int:
         status, _, body = sparql_get(server, query, **params)
@@ -489,7 +490,7 @@ UPDATES = [
 
 
 def _total(server: Server) -> int:
-    body = sparql_get(server, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[2]
+    body = sparql_get(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[2]
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
@@ -683,10 +684,7 @@ def test_other_iris_pages_and_404(server, built_store):
     status, _, body = get(server, target, "text/html")
     assert status == 200 and b"CMS Family instrument" in body
     status, _, body = get(server, "/cmsgraph/id/graph/gazetteer", "application/n-triples")
-    graph = NamedNode(B + "graph/gazetteer")
-    gazetteer = {
-        q.triple for q in local_store(built_store).quads_for_pattern(None, None, None, graph)
-    }
+    gazetteer = set(open_current(built_store).graph_triples(B + "graph/gazetteer"))
     assert status == 200 and triples_of(body, format=RdfFormat.N_TRIPLES) == gazetteer
     assert b"names a graph" in get(server, "/cmsgraph/id/graph/gazetteer", "text/html")[2]
     assert get(server, "/cmsgraph/id/instrument/no-such-thing")[0] == 404
@@ -1067,3 +1065,117 @@ def test_the_public_names_import():
 
     assert S is Server and m is make_server and callable(s)
     assert {"Server", "make_server", "serve"} <= set(cmsgraph.__all__)
+
+
+# -- linked-data conventions, the vocabulary, writes (issue 14) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "key", "media"),
+    [("text/html", "html", "text/html"), ("text/turtle", "turtle", "text/turtle"),
+     ("application/ld+json", "jsonld", "application/ld+json")],
+)  # fmt: skip
+def test_a_page_names_its_representation_and_links_the_others(server, accept, key, media):
+    status, headers, _ = get(server, "/cmsgraph/id/instrument/aewa", accept)
+    assert status == 200 and headers["content-type"].startswith(media)
+    assert headers["content-location"] == f"/cmsgraph/id/instrument/aewa?format={key}"
+    links = dict(
+        re.fullmatch(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', part.strip()).groups()[::-1]
+        for part in headers["link"].split(",")
+    )
+    others = {"text/html", "text/turtle", "application/ld+json", "application/n-triples",
+              "application/rdf+xml"} - {media}  # fmt: skip
+    assert set(links) == others
+    for media_type, target in links.items():
+        status, got, _ = get(server, target)
+        assert status == 200 and got["content-type"].startswith(media_type)
+
+
+@pytest.mark.parametrize("path", ["/ontology", "/cmsgraph/ontology"])
+def test_the_vocabulary_dereferences_to_its_documentation(server, path):
+    status, headers, body = get(server, path, "text/html")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert b'<article id="fundedBy">' in body  # /ontology#fundedBy lands on the term
+    status, headers, body = get(server, path, "text/turtle")
+    triples = triples_of(body, RdfFormat.TURTLE)
+    assert Triple(NamedNode(CMSG + "fundedBy"), NamedNode(RDF + "type"),
+                  NamedNode("http://www.w3.org/2002/07/owl#ObjectProperty")) in triples  # fmt: skip
+    assert headers["content-location"] == "/ontology?format=turtle"
+
+
+WRITE_METHODS = ["POST", "PUT", "DELETE", "PATCH", "MKCOL", "PROPPATCH", "COPY", "MOVE",
+                 "LOCK", "UNLOCK", "TRACE", "CONNECT", "FOO"]  # fmt: skip
+WRITE_PATHS = ["/update", "/sparql", "/store?graph=x", "/", "/cmsgraph/id/instrument/aewa",
+               "/.well-known/void", "/assets/editor.js", "/ontology", "/no/such/path"]  # fmt: skip
+
+
+@pytest.mark.parametrize("method", WRITE_METHODS)
+def test_every_write_attempt_is_a_4xx(server, method):
+    before = _total(server)
+    update = b"INSERT DATA { <http://x/s> <http://x/p> <http://x/o> }"
+    for path in WRITE_PATHS:
+        headers = {"Content-Type": "application/sparql-update"}
+        status, _, body = request(server, method, path, update, headers)
+        assert 400 <= status < 500, (method, path, status, body)
+    assert _total(server) == before
+
+
+def test_an_update_posted_to_update_is_refused_and_its_body_never_read_as_a_request(server):
+    """The body of a POST the server does not read must not be taken for the next
+    request on a kept-alive connection (it was: "INSERT ..." answered 501)."""
+    update = b"INSERT DATA { <http://x/s> <http://x/p> <http://x/o> }\r\n\r\n"
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("POST", "/update", body=update,
+                     headers={"Content-Type": "application/sparql-update"})  # fmt: skip
+        first = conn.getresponse()
+        assert first.status == 405 and b"read-only" in first.read()
+        with contextlib.suppress(http.client.HTTPException, OSError):
+            conn.request("GET", "/")
+            assert conn.getresponse().status == 200  # a fresh request, not the body
+    finally:
+        conn.close()
+
+
+def test_only_the_editor_s_files_are_served_from_the_package(server):
+    for name, media in [("yasgui/yasgui.min.js", "text/javascript"),
+                        ("yasgui/yasgui.min.css", "text/css"), ("editor.js", "text/javascript"),
+                        ("yasgui/LICENSE", "text/plain")]:  # fmt: skip
+        status, headers, body = get(server, "/assets/" + name)
+        assert status == 200 and headers["content-type"].startswith(media) and body
+    for name in ["viz.js", "page.html", "../cli.py", "yasgui", "yasgui/", "%2e%2e/cli.py"]:
+        assert get(server, "/assets/" + name)[0] in (400, 404)
+
+
+def test_results_as_a_workbook_from_the_server(server, built_store):
+    import openpyxl
+
+    query = (named := {q.name: q for q in named_queries()}["funders"]).text
+    status, headers, body = sparql_get(server, query, None, format="xlsx")
+    assert status == 200 and headers["content-type"].startswith("application/vnd.openxml")
+    sheet = openpyxl.load_workbook(io.BytesIO(body))["results"]
+    local = cmsgraph.query(named.name, store=built_store)
+    assert [[c.value for c in r] for r in sheet.iter_rows()][1:] == [
+        list(v) for v in local.values()
+    ]
+
+
+def test_the_serve_package_is_layered_in_one_direction():
+    """protocol -> worker -> pool -> pages -> facts: no module imports one before it."""
+    import ast
+
+    import cmsgraph._serve as package
+
+    order = ["protocol", "worker", "pool", "pages", "facts"]
+    folder = Path(package.__file__).parent
+    for i, name in enumerate(order):
+        tree = ast.parse((folder / f"{name}.py").read_text("utf-8"))
+        imported = {
+            alias.name.split(".")[0] if node.level == 1 and node.module is None else
+            (node.module or "").split(".")[0]
+            for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
+            for alias in node.names
+        }  # fmt: skip
+        assert not imported & set(order[: i + 1]) - {name}, (name, imported)
+    protocol = ast.parse((folder / "protocol.py").read_text("utf-8"))
+    assert "worker" not in {n.module for n in ast.walk(protocol) if isinstance(n, ast.ImportFrom)}

@@ -73,6 +73,8 @@
     indexFilter();
   } else if (data.view === "large") {
     largeSearch();
+  } else if (data.view === "timeline" || data.view === "compare") {
+    state.ready = true;  /* static pages: tables and links, nothing to draw */
   } else {
     draw();
   }

@@ -14,62 +14,99 @@ IRI gives HTML to browsers and RDF to RDF clients.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from html import escape
+from importlib.resources import files
 from typing import Any
 from urllib.parse import unquote, urlencode
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple
 
-from . import namespaces as ns
-from ._serve_worker import (
-    GRAPH_FORMATS,
-    TEXT,
-    Reply,
-    facts,
-    graph_bytes,
-    known,
-    labeller,
-)
+from .. import namespaces as ns
+from ..exporter import graph_bytes
+from ..formats import by_key, formats
+from ..store import StoreVersion
+from .facts import Facts, facts, known, labeller
 
 __all__ = [
     "CSP",
+    "EDITOR_CSP",
     "HTML",
     "Site",
     "describe_page",
+    "editor_page",
     "esc",
     "home_page",
+    "json_block",
     "query_page",
     "results_table",
     "unsafe_path",
 ]
 
 HTML = "text/html; charset=utf-8"
+JSON_LD = by_key("jsonld").media_type
+TEXT = "text/plain; charset=utf-8"
+Reply = tuple[int, str, bytes]  # status, content type, body
 #: No script, no plugin, no remote anything; inline styles only.
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-FORMAT_NAMES = {
-    "turtle": "Turtle",
-    "jsonld": "JSON-LD",
-    "ntriples": "N-Triples",
-    "rdfxml": "RDF/XML",
+#: The one ``<style>`` element YASGUI adds itself (its table column resizer, from the
+#: npm package column-resizer), allowed by the SHA-256 of its exact text; the tests
+#: recompute it from the vendored ``yasgui.min.js``.
+YASGUI_STYLE_HASH = "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
+#: The SPARQL editor: scripts, styles, fonts, images and requests from this server
+#: only. No 'unsafe-eval' and no 'unsafe-inline': YASGUI needs neither (its inline
+#: styles are set through the DOM, which CSP allows), only the one element above.
+#: ``data:`` images are YASGUI's icons.
+EDITOR_CSP = (
+    f"default-src 'none'; script-src 'self'; style-src 'self' '{YASGUI_STYLE_HASH}'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+#: The files the server serves under ``/assets/``: URL name -> (package file, media type).
+#: A fixed list: the server reads no other file on a client's behalf.
+ASSETS: dict[str, tuple[str, str]] = {
+    "yasgui/yasgui.min.js": ("yasgui/yasgui.min.js", "text/javascript; charset=utf-8"),
+    "yasgui/yasgui.min.css": ("yasgui/yasgui.min.css", "text/css; charset=utf-8"),
+    "yasgui/LICENSE": ("yasgui/LICENSE", "text/plain; charset=utf-8"),
+    "editor.js": ("editor.js", "text/javascript; charset=utf-8"),
+    "serve.css": ("serve.css", "text/css; charset=utf-8"),
 }
+#: The RDF formats a resource page is also offered in: key -> label.
+FORMAT_NAMES = {f.key: f.label for f in formats(use="pages")}
 _RDF_TYPE = ns.RDF + "type"
-_STYLE = """
-body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#fff}
-header{background:#123;padding:.5em 1em}header a{color:#fff;margin-right:1.2em}
-main{max-width:70em;margin:0 auto;padding:1em}
-h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.15em;margin-top:1.6em}
-code,.iri{font-family:ui-monospace,monospace;font-size:.92em}
-.iri{color:#555;overflow-wrap:anywhere}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;
-padding:.3em .5em;border-bottom:1px solid #ddd}th{background:#f4f6f8}
-td{overflow-wrap:anywhere;white-space:pre-wrap}td ul{margin:0;padding-left:1.1em}
-small{color:#666}.note{color:#666}textarea{width:100%;font-family:monospace}
-"""
+
+
+@cache
+def asset(name: str) -> tuple[bytes, str]:
+    """The bytes and media type of a file of :data:`ASSETS` (read once).
+
+    :raises KeyError: not one of them.
+    """
+    file, media = ASSETS[name]
+    return (files("cmsgraph") / "assets" / file).read_bytes(), media
+
+
+def _style() -> str:
+    return asset("serve.css")[0].decode("utf-8")
+
+
+def json_block(element_id: str, value: object, kind: str = "application/json") -> str:
+    """``value`` as a ``<script type=kind>`` data block: JSON with ``<``, ``>`` and ``&``
+    escaped, so no text in it can close the element; a browser never runs it."""
+    text = (
+        json.dumps(value, ensure_ascii=False, sort_keys=True)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    ident = f' id="{esc(element_id)}"' if element_id else ""
+    return f'<script type="{esc(kind)}"{ident}>{text}</script>'
 
 
 def unsafe_path(path: str) -> bool:
@@ -151,7 +188,20 @@ def compact(iri: str) -> str:
     return iri
 
 
-def _document(title: str, body: str, *, alternates: Sequence[tuple[str, str]] = ()) -> bytes:
+_NAV = (
+    '<header><a href="/">cmsgraph</a><a href="/sparql">SPARQL editor</a>'
+    '<a href="/ontology">vocabulary</a><a href="/.well-known/void">dataset description</a>'
+    "</header>"
+)
+
+
+def _document(
+    title: str,
+    body: str,
+    *,
+    alternates: Sequence[tuple[str, str]] = (),
+    head: str = "",
+) -> bytes:
     links = "".join(
         f'<link rel="alternate" type="{esc(media)}" href="{esc(href)}">'
         for media, href in alternates
@@ -159,10 +209,8 @@ def _document(title: str, body: str, *, alternates: Sequence[tuple[str, str]] = 
     page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{esc(title)}</title>{links}<style>{_STYLE}</style></head><body>"
-        '<header><a href="/">cmsgraph</a><a href="/sparql">SPARQL endpoint</a>'
-        '<a href="/.well-known/void">dataset description</a></header>'
-        f"<main>{body}</main></body></html>\n"
+        f"<title>{esc(title)}</title>{links}<style>{_style()}</style>{head}</head><body>"
+        f"{_NAV}<main>{body}</main></body></html>\n"
     )
     return page.encode("utf-8")
 
@@ -217,11 +265,14 @@ class _Terms:
         return esc(term)
 
 
-def describe_page(store: Store, request: dict[str, Any]) -> Reply:
+def describe_page(
+    store: Store, request: dict[str, Any], version: StoreVersion | None = None
+) -> Reply:
     """The page of the first of ``request["iris"]`` the store knows: HTML, or RDF.
 
     The RDF is the triples with the IRI as subject or object (a symmetric bounded
-    description); an IRI that only names a graph gives that graph's triples.
+    description); an IRI that only names a graph ``version`` books gives that graph's
+    triples.
     """
     site = Site(**request["site"])
     limit = int(request["max_rows"])
@@ -231,7 +282,7 @@ def describe_page(store: Store, request: dict[str, Any]) -> Reply:
             node = NamedNode(iri)
         except ValueError:
             continue
-        candidate = facts(store, node, limit)
+        candidate = facts(store, node, limit, version)
         if candidate.found:
             found = candidate
             break
@@ -239,7 +290,7 @@ def describe_page(store: Store, request: dict[str, Any]) -> Reply:
         shown = request["iris"][0] if request["iris"] else ""
         return 404, TEXT, f"nothing is known about <{shown}> in this dataset\n".encode()
     key = request["format"]
-    if key in GRAPH_FORMATS:
+    if key in FORMAT_NAMES:
         triples = found.outgoing + found.incoming
         if not triples and found.graph_size is not None:
             if found.graph_size > limit:
@@ -251,19 +302,18 @@ def describe_page(store: Store, request: dict[str, Any]) -> Reply:
                         "query it with SPARQL and LIMIT/OFFSET\n"
                     ).encode(),
                 )
-            triples = [q.triple for q in store.quads_for_pattern(None, None, None, found.node)]
-        return 200, GRAPH_FORMATS[key][0], graph_bytes(triples, key)
+            assert version is not None  # a graph size is only known from a version
+            triples = version.graph_triples(found.node.value, store)
+        return 200, by_key(key).content_type, graph_bytes(triples, key)
     return 200, HTML, _resource_html(store, site, found)
 
 
-def _resource_html(store: Store, site: Site, f: Any) -> bytes:
+def _resource_html(store: Store, site: Site, f: Facts) -> bytes:
     terms = _Terms(store, site)
     iri = f.node.value
     title = terms.label(f.node) or compact(iri)
     page = site.page(iri)
-    alternates = [
-        (GRAPH_FORMATS[k][0].split(";")[0], site.with_format(page, k)) for k in FORMAT_NAMES
-    ]
+    alternates = [(by_key(k).media_type, site.with_format(page, k)) for k in FORMAT_NAMES]
     types = [t.object for t in f.outgoing if t.predicate.value == _RDF_TYPE]
     parts = [f"<h1><bdi>{esc(title)}</bdi></h1>", f'<p class="iri">{esc(iri)}</p>']
     if types:
@@ -288,24 +338,10 @@ def _resource_html(store: Store, site: Site, f: Any) -> bytes:
         (t.predicate, t.object) for t in f.outgoing if t.predicate.value != _RDF_TYPE
     )
     if properties:
-        rows = []
-        for predicate, values in _sorted_groups(properties, terms):
-            items = "".join(f"<li>{terms.html(v)}</li>" for v in _sorted_terms(values, terms))
-            rows.append(f"<tr><th>{terms.html(predicate)}</th><td><ul>{items}</ul></td></tr>")
-        parts.append(
-            "<h2>Properties</h2><table><thead><tr><th>property</th><th>value</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
+        parts.append(_grouped_table("Properties", ("property", "value"), properties, terms))
     incoming = _grouped((t.predicate, t.subject) for t in f.incoming)
     if incoming:
-        rows = []
-        for predicate, subjects in _sorted_groups(incoming, terms):
-            items = "".join(f"<li>{terms.html(s)}</li>" for s in _sorted_terms(subjects, terms))
-            rows.append(f"<tr><th>{terms.html(predicate)}</th><td><ul>{items}</ul></td></tr>")
-        parts.append(
-            "<h2>Referenced by</h2><table><thead><tr><th>as its</th><th>subject</th></tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody></table>"
-        )
+        parts.append(_grouped_table("Referenced by", ("as its", "subject"), incoming, terms))
     if f.truncated:
         parts.append(
             '<p class="note">Only the first statements are shown; the SPARQL endpoint has '
@@ -316,6 +352,20 @@ def _resource_html(store: Store, site: Site, f: Any) -> bytes:
             '<p class="note">Stated in ' + ", ".join(terms.html(g) for g in f.graphs) + ".</p>"
         )
     return _document(f"{title} — cmsgraph", "".join(parts), alternates=alternates)
+
+
+def _grouped_table(
+    title: str, head: tuple[str, str], groups: dict[Any, list[Any]], terms: _Terms
+) -> str:
+    """A section: one row per property, its values (sorted, as links) in a list."""
+    rows = []
+    for predicate, values in _sorted_groups(groups, terms):
+        items = "".join(f"<li>{terms.html(v)}</li>" for v in _sorted_terms(values, terms))
+        rows.append(f"<tr><th>{terms.html(predicate)}</th><td><ul>{items}</ul></td></tr>")
+    return (
+        f"<h2>{esc(title)}</h2><table><thead><tr><th>{esc(head[0])}</th><th>{esc(head[1])}"
+        f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _grouped(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, list[Any]]:
@@ -360,8 +410,10 @@ def home_page(
     queries: Sequence[tuple[str, str, str]],
     *,
     limits: dict[str, object],
+    description: dict[str, Any] | None = None,
 ) -> bytes:
-    """The server's front page: what is served, the query form, the named queries."""
+    """The server's front page: what is served, the query form, the named queries, and
+    ``description`` (a schema.org Dataset) as a JSON-LD block for search engines."""
     iris = ns.Iris(site.base)
     counts = manifest.get("counts") or {}
     sources = manifest.get("sources") or []
@@ -378,11 +430,12 @@ def home_page(
         for name, question, text in queries
     )
     body = (
-        "<h1>cmsgraph</h1><p>CMS Family activity reports as a knowledge graph"
+        "<h1>cmsgraph</h1><p>CMS Family meeting documents as a knowledge graph"
         + (f": {esc(triples)} triples" if triples else "")
         + f" under <code>{esc(site.base)}</code>.</p>"
         + (f"<h2>Source documents</h2><ul>{docs}</ul>" if docs else "")
-        + '<h2>Look up an IRI</h2><form action="/resource" method="get">'
+        + '<p><a href="/sparql">Open the SPARQL editor</a>: the named queries below are its '
+        "tabs.</p>" + '<h2>Look up an IRI</h2><form action="/resource" method="get">'
         f'<input name="iri" size="70" value="{esc(site.base)}"> <button>Show</button></form>'
         + _form_html(limits)
         + (
@@ -392,16 +445,19 @@ def home_page(
             else ""
         )
     )
-    return _document("cmsgraph", body)
+    head = json_block("", description, JSON_LD) if description else ""
+    return _document("cmsgraph", body, head=head)
 
 
 def _form_html(limits: dict[str, object]) -> str:
     example = "SELECT ?s ?label WHERE {\n  ?s a cmsg:Instrument ; rdfs:label ?label .\n}\nLIMIT 20"
+    choices = [("html", "HTML table")] + [
+        (f.key, f.label) for f in formats(kind="results", use="server") if f.key != "html"
+    ]
     options = "".join(
-        f'<option value="{k}">{label}</option>'
-        for k, label in [("html", "HTML table"), ("json", "SPARQL JSON"), ("xml", "SPARQL XML"),
-                         ("csv", "CSV"), ("tsv", "TSV"), ("turtle", "Turtle (CONSTRUCT)")]
-    )  # fmt: skip
+        f'<option value="{esc(k)}">{esc(label)}</option>'
+        for k, label in [*choices, ("turtle", "Turtle (CONSTRUCT)")]
+    )
     prefixes = ", ".join(sorted(ns.PREFIXES))
     rules = ", ".join(f"{esc(k)} {esc(v)}" for k, v in limits.items())
     return (
@@ -415,5 +471,51 @@ def _form_html(limits: dict[str, object]) -> str:
 
 
 def query_page(limits: dict[str, object]) -> bytes:
-    """``GET /sparql`` without a query, from a browser: the form."""
+    """The plain query form (no script)."""
     return _document("SPARQL — cmsgraph", _form_html(limits))
+
+
+#: The query a new tab of the editor starts with (the prefixes are added by the page).
+EXAMPLE_QUERY = """SELECT ?instrument ?label WHERE {
+  ?instrument a cmsg:Instrument ;
+              rdfs:label ?label .
+}
+ORDER BY ?label
+LIMIT 20"""
+
+
+def editor_page(
+    site: Site, queries: Sequence[tuple[str, str, str]], *, limits: dict[str, object]
+) -> bytes:
+    """``GET /sparql`` from a browser: the SPARQL editor (YASGUI, files under
+    ``/assets/``), set up by ``assets/editor.js`` from a JSON block: this endpoint,
+    the named queries (one tab each), the prefixes of :mod:`cmsgraph.namespaces`. Sent
+    with :data:`EDITOR_CSP`. Without script, the plain form."""
+    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(ns.PREFIXES.items()))
+    config = {
+        "dataset": site.base,
+        "endpoint": "/sparql",
+        "example": prologue + "\n" + EXAMPLE_QUERY,
+        "prefixes": dict(sorted(ns.PREFIXES.items())),
+        "queries": [
+            {"name": name, "question": question, "text": text} for name, question, text in queries
+        ],
+    }
+    rules = ", ".join(f"{esc(k)} {esc(v)}" for k, v in limits.items())
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        '<title>SPARQL editor — cmsgraph</title><link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="/assets/yasgui/yasgui.min.css">'
+        '<link rel="stylesheet" href="/assets/serve.css"></head><body>'
+        f'{_NAV}<main class="editor"><p id="question" class="note"></p>'
+        '<div id="yasgui"></div>'
+        f"<noscript>{_form_html(limits)}</noscript>"
+        f'<p class="note">Endpoint <code>/sparql</code> (SPARQL 1.1 Protocol), read-only; '
+        f"the default graph is the union of all graphs. Ctrl+Enter runs the query. Limits: "
+        f'{rules}. Editor: <a href="/assets/yasgui/LICENSE">YASGUI</a> (MIT).</p></main>'
+        + json_block("cmsgraph-editor", config)
+        + '<script src="/assets/yasgui/yasgui.min.js"></script>'
+        '<script src="/assets/editor.js"></script></body></html>\n'
+    )
+    return page.encode("utf-8")
