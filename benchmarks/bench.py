@@ -70,7 +70,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))  # the Virtuoso launcher: support
 
 CONTRACT = ("activities", "subactivities", "document-references", "funders", "instruments",
             "partners", "budget-lines")  # fmt: skip
-PARAMS = {"provenance": {"code": "4.4"}}  # named queries measured with a binding
+PARAMS = {"provenance": {"code": "4.4"}, "activity-history": {"code": "4.4"}}  # need a binding
 GRAPH = "https://w3id.org/cmsgraph/id/graph/"  # + "all", "one-programme" in Virtuoso
 
 # --- children ----------------------------------------------------------------------------
@@ -102,7 +102,10 @@ _PEER_QUERY = """
 import sys, pyoxigraph
 store = pyoxigraph.Store.read_only(sys.argv[1])
 with open(sys.argv[2], encoding="utf-8") as f:
-    result = store.query(f.read())
+    text = f.read()
+bound = {pyoxigraph.Variable(k): pyoxigraph.Literal(v)
+         for k, v in (a.split("=", 1) for a in sys.argv[3:])}
+result = store.query(text, substitutions=bound or None)
 result.serialize(sys.stdout.buffer, format=pyoxigraph.QueryResultsFormat.CSV)
 """
 _HTTP_QUERY = """
@@ -233,12 +236,14 @@ def build(sources: Sequence[Path], store: Path, limits: Limits) -> dict[str, Any
     }
 
 
-def query_texts(workdir: Path) -> dict[str, Path]:
-    """Every named query as run everywhere: its text, parameters bound the way cmsgraph
-    binds them (a VALUES block of escaped terms), one file each."""
+def query_texts(workdir: Path) -> dict[str, tuple[Path, Path]]:
+    """Every named query as run on the peers, one file each: its text (parameters are
+    then bound as cmsgraph binds them locally, as pyoxigraph substitutions), and its text
+    with parameters bound as cmsgraph binds them on a remote store (a VALUES block of
+    escaped terms opening the WHERE clause)."""
     from pyoxigraph import Literal
 
-    from cmsgraph.remote import _bind  # the VALUES writer cmsgraph uses locally and remotely
+    from cmsgraph.remote import _bind  # the VALUES writer of cmsgraph's remote queries
     from cmsgraph.sparql import named_queries
 
     folder = workdir / "queries"
@@ -246,8 +251,10 @@ def query_texts(workdir: Path) -> dict[str, Path]:
     out = {}
     for named in named_queries():
         params = {k: Literal(v) for k, v in PARAMS.get(named.name, {}).items()}
-        out[named.name] = folder / f"{named.name}.rq"
-        out[named.name].write_text(_bind(named.text, params), "utf-8")
+        local, remote = folder / f"{named.name}.rq", folder / f"{named.name}.remote.rq"
+        local.write_text(named.text, "utf-8")
+        remote.write_text(_bind(named.text, params), "utf-8")
+        out[named.name] = (local, remote)
     return out
 
 
@@ -272,7 +279,7 @@ def time_query(cmd: Sequence[str | Path], runs: int, limits: Limits) -> dict[str
 
 def queries(
     store: Path,
-    texts: dict[str, Path],
+    texts: dict[str, tuple[Path, Path]],
     runs: int,
     limits: Limits,
     peer: Path | None,
@@ -280,8 +287,9 @@ def queries(
 ) -> dict[str, dict[str, Any]]:
     """Every named query on cmsgraph, the peer and Virtuoso; ratios and row agreement."""
     out: dict[str, dict[str, Any]] = {}
-    for name, path in texts.items():
-        params = [a for k, v in PARAMS.get(name, {}).items() for a in ("--param", f"{k}={v}")]
+    for name, (path, bound) in texts.items():
+        pairs = [f"{k}={v}" for k, v in PARAMS.get(name, {}).items()]
+        params = [a for pair in pairs for a in ("--param", pair)]
         figures = {
             "cmsgraph": time_query(
                 _py("-m", "cmsgraph", "query", name, "--store", store, "--format", "csv", *params),
@@ -290,11 +298,11 @@ def queries(
             )
         }
         if peer is not None:
-            figures["peer"] = time_query(_py("-c", _PEER_QUERY, peer, path), runs, limits)
+            figures["peer"] = time_query(_py("-c", _PEER_QUERY, peer, path, *pairs), runs, limits)
         if virtuoso is not None:
             url, graph = virtuoso
             figures["virtuoso"] = time_query(
-                _py("-c", _HTTP_QUERY, url, graph, path, limits.timeout), runs, limits
+                _py("-c", _HTTP_QUERY, url, graph, bound, limits.timeout), runs, limits
             )
         ours = figures["cmsgraph"]
         for other in ("peer", "virtuoso"):
@@ -601,7 +609,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 def one_programme(
     args: argparse.Namespace,
     workdir: Path,
-    texts: dict[str, Path],
+    texts: dict[str, tuple[Path, Path]],
     limits: Limits,
     virtuoso: Virtuoso | None,
 ) -> dict[str, Any]:

@@ -1,11 +1,11 @@
 """Named SPARQL queries (``queries/*.rq``) and running them with bound parameters.
 
-Parameters are bound as RDF terms, never pasted into the query text: a ``VALUES``
-block of escaped terms opens the WHERE clause, locally as remotely (see
-:mod:`cmsgraph.remote`), so a parameter joins with the query's answers the same way on
-every store. (pyoxigraph's own ``substitutions`` pre-bind the variable instead, which
-differs where the query binds it in an ``OPTIONAL``, as the named queries do; see
-"Named queries" in README.md.)
+Parameters are bound as RDF terms, never pasted into the query text: locally through
+pyoxigraph's ``substitutions`` (SEP-0007), remotely through a ``VALUES`` block built
+from escaped terms (see :mod:`cmsgraph.remote`). A substitution binds the variable
+before the query is evaluated, inside sub-selects and ``OPTIONAL`` too (which is what
+makes a bound ``?code`` fast); the named queries are written so that both give the same
+answers (see "Named queries" in README.md).
 
 :func:`query` returns a :class:`~cmsgraph.results.ResultTable`;
 :func:`write_query_results` writes the results in a results format, and streams a local
@@ -28,6 +28,7 @@ from pyoxigraph import (
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
+    Variable,
 )
 
 from ._resources import query_dir
@@ -253,14 +254,11 @@ def _evaluate(
 ) -> QuerySolutions | QueryBoolean:
     """The pyoxigraph result of ``named`` (see :func:`run_local`): its solutions are
     evaluated as they are read (in :func:`_evaluating`)."""
-    text = named.text
-    if bindings:
-        from .remote import _bind  # the one VALUES writer, shared with remote queries
-
-        text = _bind(text, bindings)
     if version is not None:
         store, _ = version.for_query(store, named.text)  # type: ignore[arg-type]
-    result = store.query(text)  # type: ignore[attr-defined]
+    result = store.query(  # type: ignore[attr-defined]
+        named.text, substitutions={Variable(k): v for k, v in bindings.items()} or None
+    )
     if not isinstance(result, QuerySolutions | QueryBoolean):
         raise QueryError(f"{named.name}: only SELECT and ASK give results to print")
     return result
