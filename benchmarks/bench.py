@@ -524,43 +524,22 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "limits": {"memory_mb": limits.memory_mb, "timeout_s": limits.timeout},
     }
 
-    store = workdir / f"store-{args.reports}"
-    shutil.rmtree(store, ignore_errors=True)  # a full build: never patch an earlier store
-    result["build"] = build(sources, store, limits)
-    if result["build"]["status"] != "ok":
-        print(f"cmsgraph build: {result['build']['status']}", flush=True)
-        return result
+    texts = query_texts(workdir)
+    with virtuoso_for_run(not args.no_virtuoso, workdir, limits) as virtuoso:
+        result.update(measure("all", sources, workdir, texts, args.runs, limits, virtuoso))
+        if result["build"]["status"] != "ok":
+            return result
+        if args.one_programme:
+            n = args.one_programme
+            programme = generate(n, workdir / f"one-programme-{n}", seed=args.seed,
+                                 one_programme=True)  # fmt: skip
+            result["one_programme"] = {
+                "reports": n,
+                **measure("one-programme", programme, workdir, texts, args.runs, limits, virtuoso),
+            }
     result["triples"] = result["build"]["triples"]
     result["entries"] = result["build"]["entries"]
-    print(
-        f"cmsgraph build: {result['build']['wall_s']:.1f} s, {result['triples']:,} triples",
-        flush=True,
-    )
-
-    nt = workdir / "nt" / "all.nt"
-    nt.parent.mkdir(parents=True, exist_ok=True)
-    result["export"] = export_ntriples(store, nt, limits)
-    print(f"export to N-Triples: {result['export']}", flush=True)
-    texts = query_texts(workdir)
-    peer = workdir / f"peer-{args.reports}"
-    result["peer"] = peer_load(nt, peer, limits)
-    print(f"pyoxigraph peer loaded: {result['peer']}", flush=True)
-
-    with virtuoso_for_run(not args.no_virtuoso, workdir, limits) as virtuoso:
-        if virtuoso is not None:
-            result["virtuoso"] = virtuoso.load(nt, "all")
-            print(f"Virtuoso loaded: {result['virtuoso']}", flush=True)
-        print("queries (fresh processes):", flush=True)
-        result["queries"] = queries(
-            store,
-            texts,
-            args.runs,
-            limits,
-            peer if result["peer"]["status"] == "ok" else None,
-            virtuoso.endpoint("all") if virtuoso and virtuoso.loaded("all") else None,
-        )
-        if args.one_programme:
-            result["one_programme"] = one_programme(args, workdir, texts, limits, virtuoso)
+    store = workdir / "store-all"
 
     changed = sources[len(sources) // 2]
     text = changed.read_text("utf-8")
@@ -606,39 +585,38 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     return result
 
 
-def one_programme(
-    args: argparse.Namespace,
+def measure(
+    name: str,
+    sources: Sequence[Path],
     workdir: Path,
     texts: dict[str, tuple[Path, Path]],
+    runs: int,
     limits: Limits,
     virtuoso: Virtuoso | None,
 ) -> dict[str, Any]:
-    from make_corpus import generate
-
-    n = args.one_programme
-    sources = generate(n, workdir / f"one-programme-{n}", seed=args.seed, one_programme=True)
-    store = workdir / f"store-one-programme-{n}"
-    shutil.rmtree(store, ignore_errors=True)
-    figures: dict[str, Any] = {"reports": n, "build": build(sources, store, limits)}
-    if figures["build"]["status"] != "ok":
+    """Build ``sources`` into a fresh store, export it, load the export into the peers,
+    and time every named query on the three."""
+    store = workdir / f"store-{name}"
+    shutil.rmtree(store, ignore_errors=True)  # a full build: never patch an earlier store
+    figures: dict[str, Any] = {"build": build(sources, store, limits)}
+    b = figures["build"]
+    print(f"{name}: cmsgraph build {b['status']}, {b.get('wall_s', b.get('seconds'))} s, "
+          f"{b.get('triples', 0):,} triples", flush=True)  # fmt: skip
+    if b["status"] != "ok":
         return figures
-    print(f"one programme, {n} reports: built in {figures['build']['wall_s']:.1f} s", flush=True)
-    nt = workdir / "nt-one-programme" / "all.nt"
+    nt = workdir / f"nt-{name}" / "all.nt"
     nt.parent.mkdir(parents=True, exist_ok=True)
     figures["export"] = export_ntriples(store, nt, limits)
-    peer = workdir / f"peer-one-programme-{n}"
+    peer = workdir / f"peer-{name}"
     figures["peer"] = peer_load(nt, peer, limits)
     endpoint = None
     if virtuoso is not None:
-        figures["virtuoso"] = virtuoso.load(nt, "one-programme")
-        endpoint = virtuoso.endpoint("one-programme") if virtuoso.loaded("one-programme") else None
+        figures["virtuoso"] = virtuoso.load(nt, name)
+        endpoint = virtuoso.endpoint(name) if virtuoso.loaded(name) else None
+    loaded = f"export {figures['export']}, peer {figures['peer']}"
+    print(f"{name}: {loaded}, Virtuoso {figures.get('virtuoso')}; queries:", flush=True)
     figures["queries"] = queries(
-        store,
-        texts,
-        args.runs,
-        limits,
-        peer if figures["peer"]["status"] == "ok" else None,
-        endpoint,
+        store, texts, runs, limits, peer if figures["peer"]["status"] == "ok" else None, endpoint
     )
     return figures
 
