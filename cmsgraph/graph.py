@@ -491,10 +491,11 @@ class _Links:
 
 def _place(out: _Triples, node: Iri, place: Place | None, line: int = 0) -> None:
     """Where a row or paragraph stands in its file: the line of a .txt source, else the
-    page (PDF), paragraph, table and row (``Place``: 1-based)."""
+    page (PDF), paragraph, table, row and cell (``Place``: 1-based)."""
     line = line or (place.line if place and place.line else 0)
-    if line:
+    if line:  # a .txt line says where the row is: its table and row would say it again
         out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(line), "integer"))
+        return
     if place is None:
         return
     for value, local in ((place.page, "page"), (place.paragraph, "paragraphNumber"),
