@@ -489,10 +489,13 @@ def _compare(args: argparse.Namespace) -> int:
     if args.format == "table":
         counts = {k: len(result.by_change(k)) for k in ("new", "dropped", "continued")}
         changed = sum(c.changed for c in result.changes)
+        other = "funders or documents"
+        if result.new.kind == "programme-of-work":  # its activities have responsible entities
+            other = "funders, responsible entities or documents"
         print(
             f"{result.old.symbol} -> {result.new.symbol} ({result.new.programme_label}): "
             f"{counts['new']} new, {counts['dropped']} dropped, {counts['continued']} "
-            f"continued ({changed} with other funders or documents)"
+            f"continued ({changed} with other {other})"
         )
     _print_results(result.table(), args.format)
     for note in result.notes:
