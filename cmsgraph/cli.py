@@ -527,7 +527,8 @@ def _viz(args: argparse.Namespace) -> int:
     whole = "" if site.whole_graph_drawn else " (too large to draw whole: see the focused views)"
     print(
         f"Wrote {site.path}: {site.nodes} nodes, {site.edges} links{whole}, "
-        f"{site.views} focused views"
+        f"{site.views} focused views; a citation network of {site.documents} documents and "
+        f"{site.citations} citations; {site.programme_activities} programme activities"
     )
     print(f"Open {site.index}")
     return 0
