@@ -531,16 +531,28 @@ def work_programme_triples(
     linked: LinkedWorkProgramme, gazetteer: Gazetteer, iris: ns.Iris
 ) -> list[Statement]:
     """The graph of one programme of work: the document, its groups (section headings)
-    and its activities (rows) with each cell's text and what it names and cites."""
+    and its activities (rows) with each cell's text and what it names and cites.
+
+    Successive programmes of work of one instrument are versions of one programme
+    (``B programme-of-work/<instrument>``, a ``cmsg:WorkProgrammeSeries``): each states
+    it as ``cmsg:reportsOnProgramme``, with its place in time (``cmsg:orderKey``), so
+    that ``cmsgraph compare`` follows its activities by number as it follows a
+    resolution's sub-activities across reports."""
     programme, info = linked.programme, linked.programme.document
     out = _Triples()
     doc_node, convention = _document_node(
         out, info, programme.path, programme.sha256, programme.format, "programme-of-work",
         gazetteer, iris,
     )  # fmt: skip
+    scope = doc_node  # without an instrument, a programme of its own (as reports do)
     if linked.instrument:
         entity = gazetteer.entities[linked.instrument]
         out.add(doc_node, _n(ns.CMSG, "programmeOf"), iris.entity(entity.type, entity.id))
+        scope = iris.programme_of_work(entity.id)
+        out.types(scope, _n(ns.CMSG, "WorkProgrammeSeries"))
+        out.text(scope, _n(ns.RDFS, "label"), f"{entity.label} programme of work")
+    out.add(doc_node, _n(ns.CMSG, "reportsOnProgramme"), scope)
+    out.add(doc_node, _n(ns.CMSG, "orderKey"), _typed(str(order_key(info)), "integer"))
     for entity in linked.entities:  # bodies its legend defines and the gazetteer lacks
         _entity(out, entity, gazetteer, iris)
     entities = ChainMap({e.id: e for e in linked.entities}, gazetteer.entities)
