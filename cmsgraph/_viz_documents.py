@@ -78,31 +78,24 @@ def document_pages(
         looking_for="document",
         below=f'<div class="about">{tables}</div>' if drawn else "",
     )
-    aliases = citations.graph.get("aliases", {})
-    in_network: dict[str, str] = {}  # citation node -> its node in the network
-    for node in sorted(graph.nodes):
-        cited = aliases.get(node, node)
-        if cited in citations and cited not in in_network:
-            in_network[cited] = node
+    in_network = {node for node in graph.nodes if node in citations}
     also: dict[str, str] = {}
     for node in sorted(citations.nodes):
         slug = citations.nodes[node]["slug"]
         there = ""
         if node in in_network:
             there = (
-                f'<p class="also"><a href="../view/{_e(graph.nodes[in_network[node]]["slug"])}'
+                f'<p class="also"><a href="../view/{_e(graph.nodes[node]["slug"])}'
                 '.html">Its view in the whole graph</a>: the rows that cite it</p>'
             )
         view = focused_graph(citations, node, max_nodes=max_focus_nodes)
         pages[f"citations/{slug}.html"] = _focused_page(citations, view, total, also=there)
-    for node in graph.nodes:
-        cited = aliases.get(node, node)
-        if cited in citations:
-            slug = citations.nodes[cited]["slug"]
-            also[node] = (
-                f'<p class="also"><a href="../citations/{_e(slug)}.html">Its citations</a>: '
-                "the documents it cites and those citing it</p>"
-            )
+    for node in sorted(in_network):
+        slug = citations.nodes[node]["slug"]
+        also[node] = (
+            f'<p class="also"><a href="../citations/{_e(slug)}.html">Its citations</a>: '
+            "the documents it cites and those citing it</p>"
+        )
     activities = [n for n, d in graph.nodes(data=True) if d["type"] == "activity"]
     pages["programmes.html"] = _programmes_page(graph, activities, max_nodes)
     overview = _citations_overview(citations, tables) + _programmes_overview(graph, activities)

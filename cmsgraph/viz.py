@@ -330,33 +330,19 @@ def _network_graph(oxi: object, base: str, labels: Labels) -> nx.MultiDiGraph:
 
 
 def _citation_graph(oxi: object, base: str, labels: Labels) -> nx.MultiDiGraph:
-    """Documents are nodes by their full symbol: where two IRIs name one document (CMS
-    Resolution 12.22 cited by a CMS document as its own resolution, by a MoU's as a
-    document), the first IRI stands for both (``graph.graph["aliases"]`` maps the other).
-    A document citing its own symbol is not drawn."""
-    rows = _select(oxi, "viz-citations")
-    names: dict[str, set[str]] = defaultdict(set)  # symbol -> IRIs
-    for document, symbol, _, _, cited, cited_symbol in rows:
-        if document and symbol:
-            names[symbol].add(document)
-        if cited and cited_symbol:
-            names[cited_symbol].add(cited)
-    canonical = {iri: min(iris) for iris in names.values() for iri in iris}
+    """Documents are nodes (one per document or resolution: the graph gives each one
+    IRI), citations are edges."""
     kinds: dict[str, str] = {}
     formats: dict[str, str] = {}
     cites: set[tuple[str, str]] = set()
-    for document, symbol, kind, fmt, cited, _ in rows:
+    for document, symbol, kind, fmt, cited, _ in _select(oxi, "viz-citations"):
         if not document or not symbol:
             continue
-        document = canonical[document]
         kinds[document] = _KIND_TYPES.get(kind or "", "meeting-document")
         formats[document] = fmt or ""
-        if cited and cited in canonical and canonical[cited] != document:
-            cites.add((document, canonical[cited]))
-    aliases = {iri: node for iri, node in sorted(canonical.items()) if iri != node}
-    graph = nx.MultiDiGraph(
-        name="cmsgraph citations", base=base, sources=[], folder="citations", aliases=aliases
-    )
+        if cited and cited != document:
+            cites.add((document, cited))
+    graph = nx.MultiDiGraph(name="cmsgraph citations", base=base, sources=[], folder="citations")
     for node in sorted(set(kinds) | {cited for _, cited in cites}):
         kind = kinds.get(node, "document")
         attrs = _node_attrs(node, kind, labels.get(node, {}), None)
