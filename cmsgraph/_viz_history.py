@@ -10,7 +10,7 @@ every text escaped, no script but the site's own, the same bytes for the same st
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -32,6 +32,21 @@ from .viz import _TYPES, _e, _natural, _nav, _page, _slugs, _swatch
 __all__ = ["HistoryPages", "history_pages"]
 
 _STATUS = 320  # characters of a progress or plan text shown in a cell
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """How a compare page names what it compares, by the kind of its documents."""
+
+    item: str  # "sub-activity"
+    pair: str  # "changes between two reports on"
+    responsible: bool  # a column of the entities responsible for each item
+
+
+_WORDS = {
+    "activity-report": _Words("sub-activity", "changes between two reports on", False),
+    "programme-of-work": _Words("activity", "changes between two versions of the", True),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +110,30 @@ def _when(r: ReportOnProgramme) -> str:
 
 
 def _entry_links(graph: nx.MultiDiGraph, reported: Reported | None, root: str = "../") -> str:
+    """Links to the views of the rows ``reported`` comes from: "line N" where the source
+    has lines, else "row" (numbered when there are several)."""
     if reported is None:
         return ""
     links = []
-    for entry, line in zip(reported.entries, reported.lines, strict=True):
+    several = len(reported.entries) > 1
+    for number, (entry, line) in enumerate(zip(reported.entries, reported.lines, strict=True), 1):
+        text = f"line {line}" if line else f"row {number}" if several else "row"
         if entry in graph:
             slug = graph.nodes[entry]["slug"]
-            links.append(f'<a class="row" href="{root}view/{_e(slug)}.html">line {line}</a>')
+            links.append(f'<a class="row" href="{root}view/{_e(slug)}.html">{text}</a>')
         else:
-            links.append(f"line {line}")
+            links.append(text)
     return " ".join(links)
+
+
+def _changed(added: Sequence[str], removed: Sequence[str], kept: Iterable[str] = ()) -> str:
+    """Labels added (``+``), removed (``−``) and kept, in this order."""
+    parts = (
+        _labels(added, "added", "+ "),
+        _labels(removed, "removed", "− "),
+        _labels(sorted(kept), "funder"),
+    )
+    return " ".join(part for part in parts if part)
 
 
 def _labels(values: Sequence[str], cls: str, sign: str = "") -> str:
@@ -114,12 +143,12 @@ def _labels(values: Sequence[str], cls: str, sign: str = "") -> str:
 def _status(reported: Reported | None) -> str:
     if reported is None:
         return ""
-    parts = [
-        f'<p><span class="period">{_e(p)}</span> {_e(shorten(t, _STATUS))}</p>'
-        for p, _, t in reported.status
-        if t
-    ]
+    parts = [f"<p>{_period(p)}{_e(shorten(t, _STATUS))}</p>" for p, _, t in reported.status if t]
     return "".join(parts)
+
+
+def _period(period: str) -> str:
+    return f'<span class="period">{_e(period)}</span> ' if period else ""
 
 
 def _sub_link(graph: nx.MultiDiGraph, programme: str, code: str) -> str:
@@ -138,6 +167,7 @@ def _sub_link(graph: nx.MultiDiGraph, programme: str, code: str) -> str:
 def _compare_page(
     graph: nx.MultiDiGraph, c: Comparison, around: tuple[str | None, str | None]
 ) -> str:
+    words = _WORDS.get(c.new.kind, _WORDS["activity-report"])
     prog = c.new.programme
     new, dropped = c.by_change("new"), c.by_change("dropped")
     changed = [x for x in c.changes if x.changed or x.renumbered]
@@ -162,7 +192,7 @@ def _compare_page(
         )
 
     def rows(changes: list[Change], head: str, cells: str) -> str:
-        body = "".join(_change_row(graph, prog, x, cells, hints) for x in changes)
+        body = "".join(_change_row(graph, prog, x, cells, hints, words) for x in changes)
         return f'<table class="changes"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
     def section(key: str, title: str, changes: list[Change], table: str, note: str = "") -> str:
@@ -173,11 +203,17 @@ def _compare_page(
             f"{table if changes else empty}</section>"
         )
 
-    head_one = "<th>code</th><th>sub-activity</th><th>funders</th><th>status</th><th>rows</th>"
-    head_two = (
-        "<th>code</th><th>sub-activity</th><th>funders</th><th>documents cited</th>"
-        "<th>status before</th><th>status now</th><th>rows before</th><th>rows now</th>"
+    responsible = "<th>responsible</th>" if words.responsible else ""
+    head_one = (
+        f"<th>code</th><th>{words.item}</th><th>funders</th>{responsible}<th>status</th>"
+        "<th>rows</th>"
     )
+    head_two = (
+        f"<th>code</th><th>{words.item}</th><th>funders</th>{responsible}"
+        "<th>documents cited</th><th>status before</th><th>status now</th><th>rows before</th>"
+        "<th>rows now</th>"
+    )
+    other = "funders, responsible entities" if words.responsible else "funders"
     matches = proposals_of(c)
     proposal_rows = "".join(
         f"<tr><td>{_e(p.old_code)}</td><td>{_e(p.new_code)}</td><td>{p.score:.2f}</td>"
@@ -198,7 +234,7 @@ def _compare_page(
         else ""
     )
     body = f"""<header>{_nav("../")}
-<p class="kind">changes between two reports on {_e(c.new.programme_label)}</p>
+<p class="kind">{words.pair} {_e(c.new.programme_label)}</p>
 <h1><bdi>{_e(c.old.symbol)}</bdi> → <bdi>{_e(c.new.symbol)}</bdi></h1>
 <p class="summary">{_e(_when(c.old))} → {_e(_when(c.new))}: {len(new)} new, {len(dropped)}
 dropped, {len(changed)} continued with changes, {len(same)} continued unchanged.
@@ -209,12 +245,12 @@ dropped, {len(changed)} continued with changes, {len(same)} continued unchanged.
 {
         section(
             "changed",
-            "Continued, with other funders, documents or code",
+            f"Continued, with other {other}, documents or code",
             changed,
             rows(changed, head_two, "both"),
         )
     }
-<details id="unchanged"><summary>Continued with the same funders and documents
+<details id="unchanged"><summary>Continued with the same {other} and documents
 <span class="count">{len(same)}</span></summary>{rows(same, head_two, "both")}</details>
 {proposals}
 </main>"""
@@ -224,42 +260,38 @@ dropped, {len(changed)} continued with changes, {len(same)} continued unchanged.
 
 
 def _change_row(
-    graph: nx.MultiDiGraph, programme: str, x: Change, cells: str, hints: Mapping[str, str]
+    graph: nx.MultiDiGraph,
+    programme: str,
+    x: Change,
+    cells: str,
+    hints: Mapping[str, str],
+    words: _Words = _WORDS["activity-report"],
 ) -> str:
     code = _sub_link(graph, programme, x.code)
     if cells != "both":
         side = x.new if cells == "new" else x.old
         assert side is not None
         hint = hints.get(f"{cells}:{x.code}", "")
+        responsible = (
+            f"<td>{_labels(sorted(side.responsible), 'funder')}</td>" if words.responsible else ""
+        )
         return (
             f'<tr data-code="{_e(x.code)}"><td>{code}{hint}</td><td>{_e(side.text)}</td>'
-            f"<td>{_labels(sorted(side.funders), 'funder')}</td><td>{_status(side)}</td>"
-            f"<td>{_entry_links(graph, side)}</td></tr>"
+            f"<td>{_labels(sorted(side.funders), 'funder')}</td>{responsible}"
+            f"<td>{_status(side)}</td><td>{_entry_links(graph, side)}</td></tr>"
         )
     assert x.old is not None and x.new is not None
     was = f' <span class="renumbered">(was {_e(x.old_code)})</span>' if x.renumbered else ""
-    unchanged = sorted(x.new.funders & x.old.funders)
-    funders = " ".join(
-        part
-        for part in (
-            _labels(x.funders_added, "added", "+ "),
-            _labels(x.funders_removed, "removed", "− "),
-            _labels(unchanged, "funder"),
-        )
-        if part
-    )
-    documents = " ".join(
-        part
-        for part in (
-            _labels(x.documents_added, "added", "+ "),
-            _labels(x.documents_removed, "removed", "− "),
-        )
-        if part
-    )
+    funders = _changed(x.funders_added, x.funders_removed, x.new.funders & x.old.funders)
+    documents = _changed(x.documents_added, x.documents_removed)
+    responsible = ""
+    if words.responsible:
+        kept = x.new.responsible & x.old.responsible
+        responsible = f"<td>{_changed(x.responsible_added, x.responsible_removed, kept)}</td>"
     hint = hints.get(f"old:{x.old_code}", "") + hints.get(f"new:{x.code}", "")
     return (
         f'<tr data-code="{_e(x.code)}"><td>{code}{was}{hint}</td><td>{_e(x.new.text)}</td>'
-        f"<td>{funders}</td><td>{documents}</td><td>{_status(x.old)}</td>"
+        f"<td>{funders}</td>{responsible}<td>{documents}</td><td>{_status(x.old)}</td>"
         f"<td>{_status(x.new)}</td><td>{_entry_links(graph, x.old)}</td>"
         f"<td>{_entry_links(graph, x.new)}</td></tr>"
     )
@@ -292,14 +324,10 @@ def _timeline_page(
             funders = ""
         else:
             old = before.funders if before is not None else frozenset()
-            funders = " ".join(
-                part
-                for part in (
-                    _labels(sorted(now.funders - old) if before else [], "added", "+ "),
-                    _labels(sorted(old - now.funders), "removed", "− "),
-                    _labels(sorted(now.funders & old if before else now.funders), "funder"),
-                )
-                if part
+            funders = _changed(
+                sorted(now.funders - old) if before else [],
+                sorted(old - now.funders),
+                now.funders & old if before else now.funders,
             )
         label = {
             "reported": "reported",
@@ -361,8 +389,11 @@ def _overview_section(
         f"{sum(x.changed or x.renumbered for x in c.changes)} changed</span></li>"
         for c, name in zip(pairs, names, strict=True)
     )
+    versions = (
+        "versions" if reports and reports[0].report.kind == "programme-of-work" else "reports"
+    )
     return (
         f'<details class="programme"><summary>{_e(_label(reports))} '
-        f'<span class="count">{len(reports)} reports</span></summary>'
+        f'<span class="count">{len(reports)} {versions}</span></summary>'
         f'<ul class="pairs">{items}</ul></details>'
     )

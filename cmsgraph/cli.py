@@ -495,10 +495,13 @@ def _compare(args: argparse.Namespace) -> int:
     if args.format == "table":
         counts = {k: len(result.by_change(k)) for k in ("new", "dropped", "continued")}
         changed = sum(c.changed for c in result.changes)
+        other = "funders or documents"
+        if result.new.kind == "programme-of-work":  # its activities have responsible entities
+            other = "funders, responsible entities or documents"
         print(
             f"{result.old.symbol} -> {result.new.symbol} ({result.new.programme_label}): "
             f"{counts['new']} new, {counts['dropped']} dropped, {counts['continued']} "
-            f"continued ({changed} with other funders or documents)"
+            f"continued ({changed} with other {other})"
         )
     _print_results(result.table(), args.format)
     for note in result.notes:
@@ -530,7 +533,8 @@ def _viz(args: argparse.Namespace) -> int:
     whole = "" if site.whole_graph_drawn else " (too large to draw whole: see the focused views)"
     print(
         f"Wrote {site.path}: {site.nodes} nodes, {site.edges} links{whole}, "
-        f"{site.views} focused views"
+        f"{site.views} focused views; a citation network of {site.documents} documents and "
+        f"{site.citations} citations; {site.programme_activities} programme activities"
     )
     print(f"Open {site.index}")
     return 0

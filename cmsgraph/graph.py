@@ -41,7 +41,6 @@ from . import symbols
 from .errors import CmsGraphError
 from .gazetteer import Gazetteer
 from .model import (
-    CitationKind,
     DocumentInfo,
     Entity,
     Field,
@@ -274,9 +273,11 @@ def _document_node(
     out.text(doc_node, _n(ns.CMSG, "sourceFile"), PurePath(path).name)
     out.text(doc_node, _n(ns.CMSG, "sha256"), sha256)
     out.text(doc_node, _n(ns.CMSG, "sourceFormat"), str(fmt))
-    if info.meeting:
+    if info.meeting:  # a meeting of the body whose symbol the document bears ("sharks-mos3")
+        parsed = _parsed(info.symbol) if info.printed_symbol else None
+        owner = parsed.instrument.lower() if parsed and parsed.instrument else convention
         meeting = _meeting(
-            out, gazetteer, iris, convention, info.meeting, info.meeting_title, info.place
+            out, gazetteer, iris, owner, info.meeting, info.meeting_title, info.place
         )
         out.add(doc_node, _n(ns.CMSG, "forMeeting"), meeting)
     if info.resolution:
@@ -452,7 +453,7 @@ def _entry(
             m.text,
         )
     for ref in linked.documents:
-        link(_n(ns.CMSG, "citesDocument"), _document(out, iris, ref.value), ref.field, ref.text)
+        link(*_cited(out, iris, convention, ref.value), ref.field, ref.text)
     for ref in linked.resolutions:
         target = _resolution(out, iris, convention, ref.value)
         link(_n(ns.CMSG, "citesResolution"), target, ref.field, ref.text)
@@ -491,10 +492,11 @@ class _Links:
 
 def _place(out: _Triples, node: Iri, place: Place | None, line: int = 0) -> None:
     """Where a row or paragraph stands in its file: the line of a .txt source, else the
-    page (PDF), paragraph, table and row (``Place``: 1-based)."""
+    page (PDF), paragraph, table, row and cell (``Place``: 1-based)."""
     line = line or (place.line if place and place.line else 0)
-    if line:
+    if line:  # a .txt line says where the row is: its table and row would say it again
         out.add(node, _n(ns.CMSG, "sourceLine"), _typed(str(line), "integer"))
+        return
     if place is None:
         return
     for value, local in ((place.page, "page"), (place.paragraph, "paragraphNumber"),
@@ -516,7 +518,7 @@ def _summarise(out: _Triples, doc_node: Iri) -> None:
     for s, p, o in out.triples:
         if not s.startswith(below) or not isinstance(o, str):
             continue
-        if p in cites:
+        if p in cites and o != doc_node:
             found.append(Statement(doc_node, _n(ns.DCT, "references"), o))
         elif p in named:
             found.append(Statement(doc_node, _n(ns.CMSG, "mentions"), o))
@@ -530,16 +532,28 @@ def work_programme_triples(
     linked: LinkedWorkProgramme, gazetteer: Gazetteer, iris: ns.Iris
 ) -> list[Statement]:
     """The graph of one programme of work: the document, its groups (section headings)
-    and its activities (rows) with each cell's text and what it names and cites."""
+    and its activities (rows) with each cell's text and what it names and cites.
+
+    Successive programmes of work of one instrument are versions of one programme
+    (``B programme-of-work/<instrument>``, a ``cmsg:WorkProgrammeSeries``): each states
+    it as ``cmsg:reportsOnProgramme``, with its place in time (``cmsg:orderKey``), so
+    that ``cmsgraph compare`` follows its activities by number as it follows a
+    resolution's sub-activities across reports."""
     programme, info = linked.programme, linked.programme.document
     out = _Triples()
     doc_node, convention = _document_node(
         out, info, programme.path, programme.sha256, programme.format, "programme-of-work",
         gazetteer, iris,
     )  # fmt: skip
+    scope = doc_node  # without an instrument, a programme of its own (as reports do)
     if linked.instrument:
         entity = gazetteer.entities[linked.instrument]
         out.add(doc_node, _n(ns.CMSG, "programmeOf"), iris.entity(entity.type, entity.id))
+        scope = iris.programme_of_work(entity.id)
+        out.types(scope, _n(ns.CMSG, "WorkProgrammeSeries"))
+        out.text(scope, _n(ns.RDFS, "label"), f"{entity.label} programme of work")
+    out.add(doc_node, _n(ns.CMSG, "reportsOnProgramme"), scope)
+    out.add(doc_node, _n(ns.CMSG, "orderKey"), _typed(str(order_key(info)), "integer"))
     for entity in linked.entities:  # bodies its legend defines and the gazetteer lacks
         _entity(out, entity, gazetteer, iris)
     entities = ChainMap({e.id: e for e in linked.entities}, gazetteer.entities)
@@ -560,8 +574,9 @@ def work_programme_triples(
         out.text(node, _n(ns.SKOS, "notation"), activity.number)
         text = activity.text(Field.ACTIVITY)
         label = " ".join(text.split())[:120] or f"activity {activity.index}"
-        out.text(node, _n(ns.RDFS, "label"), f"{activity.number} {label}" if activity.number
-                 else label)  # fmt: skip
+        if activity.number and not label.startswith(activity.number):  # "1. Review ..."
+            label = f"{activity.number} {label}"
+        out.text(node, _n(ns.RDFS, "label"), label)
         if activity.group:
             out.add(node, _n(ns.CMSG, "inGroup"), iris.group(info.symbol, activity.group))
         _place(out, node, activity.place)
@@ -572,7 +587,7 @@ def work_programme_triples(
                 out.text(node, _n(ns.CMSG, "footnote"), footnote)
         links = _Links(out, node)
         for linked_text in la.cells:
-            _link_text(out, links, linked_text, convention, entities, iris)
+            _link_text(out, links, linked_text, convention, entities, iris, info.symbol)
     _summarise(out, doc_node)
     return _dedupe(out.triples)
 
@@ -600,7 +615,9 @@ def meeting_document_triples(
         out.add(node, _n(ns.DCT, "isPartOf"), doc_node)
         out.text(node, _TEXT[linked_text.field], linked_text.text)
         _place(out, node, linked_text.place)
-        _link_text(out, _Links(out, node), linked_text, convention, gazetteer.entities, iris)
+        _link_text(
+            out, _Links(out, node), linked_text, convention, gazetteer.entities, iris, info.symbol
+        )
     _summarise(out, doc_node)
     return _dedupe(out.triples)
 
@@ -612,20 +629,17 @@ def _link_text(
     convention: str,
     entities: Mapping[str, Entity],
     iris: ns.Iris,
+    own: str,
 ) -> None:
     """What one cell or paragraph names (by role), cites and costs, each a link of
     ``links.node`` with its mention (the cell's field and the exact text). ``entities``:
-    the gazetteer's, and those the document defines."""
+    the gazetteer's, and those the document defines; ``own``: the document's symbol."""
     for m in linked.mentions:
         entity = entities[m.entity]
         links.add(PREDICATE_BY_ROLE[m.role], iris.entity(entity.type, entity.id), m.field, m.text)
     for c in linked.citations:
-        if c.kind is CitationKind.RESOLUTION and "/" not in c.value:  # its own instrument's
-            target = _resolution(out, iris, convention, c.value)
-            links.add(_n(ns.CMSG, "citesResolution"), target, c.field, c.text)
-        else:  # documents and other acts, by their full symbol (as in activity reports)
-            target = _document(out, iris, c.value)
-            links.add(_n(ns.CMSG, "citesDocument"), target, c.field, c.text)
+        if c.value != own:  # a document's own symbol, printed in its header, cites nothing
+            links.add(*_cited(out, iris, convention, c.value), c.field, c.text)
     for number, amount in enumerate(linked.amounts, start=links.count + 1):
         money = f"{links.node}/amount/{number}"
         out.types(money, _n(ns.SCHEMA, "MonetaryAmount"))
@@ -642,6 +656,26 @@ GRAPHS: dict[type, Callable[[Any, Gazetteer, ns.Iris], list[Statement]]] = {
     LinkedMeetingDocument: meeting_document_triples,
 }
 
+
+def _cited(out: _Triples, iris: ns.Iris, convention: str, value: str) -> tuple[Iri, Iri]:
+    """The property and node of a citation. A resolution is a ``cmsg:Resolution`` of its
+    instrument, whether cited by number in its own instrument's documents ("10.21") or
+    by full symbol in another's ("UNEP/CMS/Resolution 12.22" in a MoU's programme): one
+    node either way. Any other document or act is its document node."""
+    if "/" not in value:
+        return _n(ns.CMSG, "citesResolution"), _resolution(out, iris, convention, value)
+    parsed = _parsed(value)
+    if parsed is not None and parsed.kind == "Resolution" and parsed.instrument:
+        node = _resolution(out, iris, parsed.instrument.lower(), parsed.number)
+        return _n(ns.CMSG, "citesResolution"), node
+    return _n(ns.CMSG, "citesDocument"), _document(out, iris, value)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(symbol: str) -> symbols.Symbol | None:
+    return symbols.parse_symbol(symbol)
+
+
 # A cited act is a document of its own class too (cmsg:Decision ...), by its symbol's kind
 _ACT_CLASSES = {
     "Decision": "Decision",
@@ -651,9 +685,8 @@ _ACT_CLASSES = {
 }
 
 
-@lru_cache(maxsize=4096)
 def _act_class(symbol: str) -> str | None:
-    parsed = symbols.parse_symbol(symbol)
+    parsed = _parsed(symbol)
     return _ACT_CLASSES.get(parsed.kind) if parsed else None
 
 

@@ -13,13 +13,17 @@ score, and applies only those a person has confirmed in a review file
 
 **What is compared** is a report's rows on a programme, keyed by code
 (:class:`ReportRows`): per code, the report entries naming it, their periods and lines,
-the text naming it, its progress or plan, its funders and the documents it cites. Each
-document kind says how its rows are read, as a :class:`ReportKind` in :data:`KINDS`: the
-class of its documents and a SPARQL query (``cmsgraph/assets/``) giving, per entry,
-``?document ?entry ?code ?line ?period ?activity ?progress ?plan ?funder ?cited`` (one
-branch each for the codes, the cells, the funders and the cited documents). A kind's
-documents must state ``cmsg:reportsOnProgramme``, ``cmsg:orderKey`` and
-``dct:identifier``; the comparison itself (:func:`compare_rows`) knows nothing of kinds.
+the text naming it, its progress or plan, its funders, responsible entities and the
+documents it cites. Each document kind says how its rows are read, as a
+:class:`ReportKind` in :data:`KINDS`: the class of its documents and a SPARQL query
+(``cmsgraph/assets/``) giving, per entry,
+``?document ?entry ?code ?line ?period ?activity ?progress ?plan ?funder ?cited``, and
+optionally ``?responsible`` (one branch each for the codes, the cells, the funders, the
+cited documents and the responsible entities; ``?line`` and ``?period`` may be
+unbound). A kind's documents must state ``cmsg:reportsOnProgramme``, ``cmsg:orderKey``
+and ``dct:identifier``; the comparison itself (:func:`compare_rows`) knows nothing of
+kinds. Activity reports are compared by sub-activity code, programmes of work
+(successive versions of an instrument's programme) by activity number.
 """
 
 from __future__ import annotations
@@ -75,13 +79,18 @@ COLUMNS = (
     "documents_removed",
     "status_old",
     "status_new",
+    "responsible_added",
+    "responsible_removed",
     "old_code",
     "lines_old",
     "lines_new",
 )
-"""The columns of ``cmsgraph compare``: the contract's eight, then ``old_code`` (the code
-in OLD: differs from ``code`` when a confirmed match renumbered it), ``lines_old`` and
-``lines_new`` (the source lines of the rows each side comes from)."""
+"""The columns of ``cmsgraph compare``: the contract's eight, then
+``responsible_added`` and ``responsible_removed`` (the responsible entities of a
+programme activity, preferred labels; empty for activity reports), ``old_code`` (the
+code in OLD: differs from ``code`` when a confirmed match renumbered it), ``lines_old``
+and ``lines_new`` (the source lines of the rows each side comes from, where the source
+has lines)."""
 
 SEPARATOR = "; "  # between the labels of one cell
 STATUS_CHARS = 160  # a status cell is shortened to about this many characters
@@ -100,6 +109,7 @@ class ReportKind:
 
 KINDS: tuple[ReportKind, ...] = (
     ReportKind("activity-report", ns.CMSG + "ActivityReport", "compare-rows.rq"),
+    ReportKind("programme-of-work", ns.CMSG + "WorkProgramme", "compare-programme-rows.rq"),
 )
 """The document kinds :func:`compare` reads, in order of preference."""
 
@@ -128,12 +138,13 @@ class Reported:
 
     code: str
     entries: tuple[str, ...]  # the report entries naming it (IRIs), in source order
-    lines: tuple[int, ...]
+    lines: tuple[int, ...]  # the source line of each entry; 0 where the source has none
     periods: tuple[str, ...]
     text: str  # the ACTIVITY text naming the code
     status: tuple[tuple[str, str, str], ...]  # (period, "progress"|"plan", text) per row
     funders: frozenset[str]  # preferred labels
     documents: frozenset[str]  # full symbols
+    responsible: frozenset[str] = frozenset()  # preferred labels (programme activities)
 
     def status_text(self, limit: int = STATUS_CHARS) -> str:
         """The progress or plan text, shortened; ``PERIOD: ...`` for each period."""
@@ -141,7 +152,7 @@ class Reported:
         if len(texts) == 1:
             return shorten(texts[0][1], limit)
         share = max(40, limit // max(1, len(texts)))
-        return " | ".join(f"{p}: {shorten(t, share)}" for p, t in texts)
+        return " | ".join(f"{p}: {shorten(t, share)}" if p else shorten(t, share) for p, t in texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,15 +176,19 @@ class Change:
     funders_removed: tuple[str, ...] = ()
     documents_added: tuple[str, ...] = ()
     documents_removed: tuple[str, ...] = ()
+    responsible_added: tuple[str, ...] = ()
+    responsible_removed: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
-        """Continued with other funders or other documents cited."""
+        """Continued with other funders, responsible entities or documents cited."""
         return self.change == "continued" and bool(
             self.funders_added
             or self.funders_removed
             or self.documents_added
             or self.documents_removed
+            or self.responsible_added
+            or self.responsible_removed
         )
 
     @property
@@ -244,12 +259,18 @@ class Comparison:
                 SEPARATOR.join(c.documents_removed),
                 c.old.status_text() if c.old else "",
                 c.new.status_text() if c.new else "",
+                SEPARATOR.join(c.responsible_added),
+                SEPARATOR.join(c.responsible_removed),
                 c.old_code or "",
-                SEPARATOR.join(map(str, c.old.lines)) if c.old else "",
-                SEPARATOR.join(map(str, c.new.lines)) if c.new else "",
+                _lines(c.old),
+                _lines(c.new),
             )
             rows.append(tuple(Literal(v) if v else None for v in cells))
         return ResultTable(COLUMNS, tuple(rows))
+
+
+def _lines(side: Reported | None) -> str:
+    return SEPARATOR.join(str(n) for n in side.lines if n) if side else ""
 
 
 # -- text ---------------------------------------------------------------------------------
@@ -311,9 +332,13 @@ def _asset(name: str) -> NamedQuery:
 
 
 def _select(db: Store, name: str, **bindings: NamedNode) -> list[tuple[str | None, ...]]:
+    return _table(db, name, **bindings).values()
+
+
+def _table(db: Store, name: str, **bindings: NamedNode) -> ResultTable:
     table = run_local(db, _asset(name), bindings)
     assert isinstance(table, ResultTable)
-    return table.values()
+    return table
 
 
 def _kind_of(classes: Iterable[str]) -> ReportKind | None:
@@ -361,37 +386,49 @@ class _Entry:
 
     document: str
     codes: list[str] = field(default_factory=list)
-    line: int | None = None
+    cells: bool = False  # its cells' branch was read: the entry is one of the kind's rows
+    line: int = 0  # 0 where the source has no lines
     period: str = ""
     activity: str = ""
     status: tuple[str, str] = ("progress", "")
     funders: set[str] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)
+    responsible: set[str] = field(default_factory=set)
+
+
+_LINKED = ("code", "funder", "cited", "responsible")  # each bound by a branch of its own
 
 
 def _rows(db: Store, kind: ReportKind, document: str | None) -> dict[str, dict[str, Reported]]:
     """Per document, its rows by code, read with ``kind``'s query (all documents if None)."""
     bindings = {"document": NamedNode(document)} if document else {}
+    table = _table(db, kind.rows_query, **bindings)
+    at = {name: i for i, name in enumerate(table.variables)}
     entries: dict[str, _Entry] = {}
-    for doc, entry, code, line, period, activity, progress, plan, funder, cited in _select(
-        db, kind.rows_query, **bindings
-    ):
+    for values in table.values():
+        row = {name: values[i] for name, i in at.items()}
+        doc, entry = row["document"], row["entry"]
         assert doc is not None and entry is not None
         e = entries.get(entry) or entries.setdefault(entry, _Entry(doc))
-        if code is not None:
-            e.codes.append(code)
-        if line is not None:
-            e.line, e.period, e.activity = int(line), period or "", activity or ""
+        linked = {name: row.get(name) for name in _LINKED}
+        if all(v is None for v in linked.values()):  # the cells' branch
+            e.cells, e.line = True, int(row.get("line") or 0)
+            e.period, e.activity = row.get("period") or "", row.get("activity") or ""
+            progress, plan = row.get("progress"), row.get("plan")
             e.status = ("progress", progress) if progress is not None else ("plan", plan or "")
-        if funder is not None:
-            e.funders.add(funder)
-        if cited is not None:
-            e.documents.add(cited)
+        if linked["code"] is not None:
+            e.codes.append(linked["code"])
+        if linked["funder"] is not None:
+            e.funders.add(linked["funder"])
+        if linked["cited"] is not None:
+            e.documents.add(linked["cited"])
+        if linked["responsible"] is not None:
+            e.responsible.add(linked["responsible"])
     gathered: dict[str, dict[str, list[tuple[str, _Entry]]]] = defaultdict(
         lambda: defaultdict(list)
     )
     for iri, e in entries.items():
-        if e.line is not None:
+        if e.cells:
             for code in e.codes:
                 gathered[e.document][code].append((iri, e))
     return {
@@ -401,17 +438,18 @@ def _rows(db: Store, kind: ReportKind, document: str | None) -> dict[str, dict[s
 
 
 def _reported(code: str, rows: list[tuple[str, _Entry]]) -> Reported:
-    rows = sorted(rows, key=lambda r: (r[1].line or 0, r[0]))
+    rows = sorted(rows, key=lambda r: (r[1].line, r[0]))
     texts = [dict(split_codes(e.activity)).get(code) or e.activity for _, e in rows]
     return Reported(
         code=code,
         entries=tuple(iri for iri, _ in rows),
-        lines=tuple(e.line or 0 for _, e in rows),
-        periods=tuple(dict.fromkeys(e.period for _, e in rows)),
+        lines=tuple(e.line for _, e in rows),
+        periods=tuple(dict.fromkeys(e.period for _, e in rows if e.period)),
         text=max(texts, key=len) if texts else "",
         status=tuple((e.period, *e.status) for _, e in rows),
         funders=frozenset(f for _, e in rows for f in e.funders),
         documents=frozenset(d for _, e in rows for d in e.documents),
+        responsible=frozenset(r for _, e in rows for r in e.responsible),
     )
 
 
@@ -449,8 +487,10 @@ def reports_by_programme(
         reports = _reports(db)
         rows: dict[str, dict[str, Reported]] = {}
         for kind in KINDS:
-            if any(r.kind == kind.key for r in reports):
-                rows.update(_rows(db, kind, None))
+            mine = {r.document for r in reports if r.kind == kind.key}
+            if mine:
+                found = _rows(db, kind, None)
+                rows.update((doc, found[doc]) for doc in sorted(mine & found.keys()))
         out: dict[str, list[ReportRows]] = defaultdict(list)
         for report in reports:
             out[report.programme].append(ReportRows(report, rows.get(report.document, {})))
@@ -493,6 +533,10 @@ def compare(
     matches: str | Path | Sequence[Match] | None = None,
 ) -> Comparison:
     """Compare two reports: per sub-activity, new, dropped or continued, and how.
+
+    Two activity reports on one programme are compared by sub-activity code, two
+    programmes of work of one instrument (successive versions) by activity number, with
+    the responsible entities added and removed too.
 
     :param old: the earlier report: a document symbol, or the path of its source file.
     :param new: the later one, likewise.
@@ -601,6 +645,8 @@ def _change(code: str, old: Reported, new: Reported, old_code: str) -> Change:
         funders_removed=tuple(sorted(old.funders - new.funders)),
         documents_added=tuple(sorted(new.documents - old.documents, key=_natural)),
         documents_removed=tuple(sorted(old.documents - new.documents, key=_natural)),
+        responsible_added=tuple(sorted(new.responsible - old.responsible)),
+        responsible_removed=tuple(sorted(old.responsible - new.responsible)),
     )
 
 

@@ -122,6 +122,11 @@ class Iris:
             return self.resolution(convention, resolution)
         return self.document(symbol)
 
+    def programme_of_work(self, instrument: str) -> str:
+        """An instrument's programme of work across its versions (the scope its
+        programme-of-work documents number their activities in), by the instrument's id."""
+        return f"{self.base}programme-of-work/{_seg(instrument)}"
+
     def activity(self, scope: str, number: str) -> str:
         return f"{scope}/activity/{_seg(number)}"
 

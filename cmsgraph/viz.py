@@ -4,16 +4,22 @@ Three layers, each usable on its own:
 
 * :func:`network_graph` reads the store with SPARQL (``cmsgraph/assets/viz-*.rq``) into a
   :class:`networkx.MultiDiGraph`: activity areas, sub-activities, report entries,
-  documents, instruments, funders, partners and meetings, linked by the relation that
-  joins them (``cites``, ``funded by``, ``involves``, ``partner`` ...);
-* :func:`focused_graph` cuts the view of one entity out of it, and :func:`to_pyvis`
+  programmes of work and their activities, documents, instruments, funders, responsible
+  entities, partners and meetings, linked by the relation that joins them (``cites``,
+  ``funded by``, ``responsible``, ``involves``, ``partner`` ...);
+  :func:`citation_graph` reads the citation network: the source documents (by kind) and
+  the documents they cite;
+* :func:`focused_graph` cuts the view of one entity out of either, and :func:`to_pyvis`
   turns any of these graphs into a :class:`pyvis.network.Network` for notebooks;
 * :func:`write_site` writes a static site: ``index.html`` (what the graph holds, the most
   connected funders, partners and instruments, the documents cited most, links to every
   view), ``graph.html`` (the whole graph) and ``view/SLUG.html`` (one focused view per
-  entity), with ``timeline/SLUG.html`` (a sub-activity across the reports on its
-  programme) and ``compare/OLD--NEW.html`` (what changed between two consecutive
-  reports) beside them, opened from disk or any static web server.
+  entity), ``citations.html`` (the citation network) and ``citations/SLUG.html`` (one
+  per document), ``programmes.html`` (the programmes of work: their activities and who
+  is responsible for them), with ``timeline/SLUG.html`` (a sub-activity across the
+  reports on its programme) and ``compare/OLD--NEW.html`` (what changed between two
+  consecutive reports, or versions of a programme of work) beside them, opened from
+  disk or any static web server.
 
 The site uses its own small template, not pyvis's: pyvis links Bootstrap (and with its
 menus tom-select) from a CDN whatever ``cdn_resources`` says, sets tooltips containing
@@ -71,6 +77,7 @@ __all__ = [
     "NodeType",
     "Relation",
     "SiteResult",
+    "citation_graph",
     "focused_graph",
     "layout",
     "network_graph",
@@ -107,14 +114,47 @@ NODE_TYPES: tuple[NodeType, ...] = (
     NodeType("area", "activity area", "activity areas", "hexagon", "#0072B2", "#00456b"),
     NodeType("subactivity", "sub-activity", "sub-activities", "dot", "#56B4E9", "#2a7fae"),
     NodeType("entry", "report entry", "report entries", "dot", "#b4b4b4", "#6e6e6e"),
-    NodeType("document", "document", "documents", "triangle", "#E69F00", "#996a00"),
+    NodeType("report", "activity report", "activity reports", "triangle", "#1b3a6b", "#0b1a33"),
+    NodeType(
+        "programme", "programme of work", "programmes of work", "hexagon", "#6a3d9a", "#3f2060"
+    ),
+    NodeType("activity", "programme activity", "programme activities", "dot", "#b2df8a", "#5a8f3a"),
+    NodeType(
+        "meeting-document",
+        "other meeting document",
+        "other meeting documents",
+        "triangle",
+        "#17becf",
+        "#0e7c87",
+    ),
+    NodeType("document", "cited document", "cited documents", "triangle", "#E69F00", "#996a00"),
     NodeType("instrument", "instrument", "instruments", "star", "#009E73", "#005c43"),
     NodeType("funder", "funder", "funders", "diamond", "#D55E00", "#8a3d00"),
+    NodeType(
+        "responsible",
+        "responsible entity",
+        "responsible entities",
+        "square",
+        "#a6761d",
+        "#6b4c12",
+    ),
     NodeType("partner", "partner", "partners", "triangleDown", "#CC79A7", "#8f4774"),
     NodeType("meeting", "meeting", "meetings", "square", "#F0E442", "#8a8200"),
 )
+"""The kinds of nodes, in the order a node with several roles takes the first of (a
+programme of work cited by a report is drawn as the programme) and legends list them.
+The citation network types its source documents by kind (activity report, programme of
+work, other meeting document) and the documents only cited as cited documents."""
 _TYPES = {t.key: t for t in NODE_TYPES}
 _TYPE_ORDER = {t.key: i for i, t in enumerate(NODE_TYPES)}
+_ROW_TYPES = frozenset({"entry", "activity"})  # a row of a table: views go through it
+_DOCUMENT_TYPES = frozenset({"report", "programme", "meeting-document", "document"})
+# a source document's type in the citation network, by its kind (the `documents` query's)
+_KIND_TYPES = {
+    "activity-report": "report",
+    "programme-of-work": "programme",
+    "document": "meeting-document",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +172,16 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("reported-under", "reported under", "reports", ns.CMSG + "reportedUnder", "area"),
     Relation("reports-on", "reports on", "reported in", ns.CMSG + "reportsOn", "subactivity"),
     Relation("part-of", "part of", "has part", ns.SKOS + "broader", "area"),
+    Relation(
+        "in-programme", "in programme", "has activity", ns.PROV + "wasDerivedFrom", "programme"
+    ),
+    Relation(
+        "responsible",
+        "responsible",
+        "responsible for",
+        ns.CMSG + "responsibleEntity",
+        "responsible",
+    ),
     Relation("cites", "cites", "cited by", ns.CMSG + "citesDocument", "document"),
     Relation("funded-by", "funded by", "funds", ns.CMSG + "fundedBy", "funder"),
     Relation(
@@ -146,10 +196,20 @@ RELATIONS: tuple[Relation, ...] = (
         ns.CMSG + "mentionsMeeting",
         "meeting",
     ),
+    Relation("references", "cites", "cited by", ns.DCT + "references", "document"),
 )
+"""The links drawn: those of rows (report entries, programme activities) and
+sub-activities in the network, and a document's citations (``references``, from its
+rows and paragraphs) in the citation network."""
 _RELATIONS = {r.predicate: r for r in RELATIONS}
 _RELATION_ORDER = {r.key: i for i, r in enumerate(RELATIONS)}
-_SUBJECT_TYPE = {"part-of": "subactivity"}  # every other relation starts at a report entry
+_NETWORK_RELATIONS = {r.predicate: r for r in RELATIONS if r.key != "references"}
+_SUBJECT_TYPES = {  # the class of a link's subject (viz-links.rq) -> its node type
+    ns.CMSG + "ReportEntry": "entry",
+    ns.CMSG + "ProgrammeActivity": "activity",
+    ns.CMSG + "SubActivity": "subactivity",
+}
+_REFERENCES = next(r for r in RELATIONS if r.key == "references")
 
 
 # -- reading the store -------------------------------------------------------------------
@@ -175,10 +235,14 @@ def network_graph(store: str | Path | None = None) -> nx.MultiDiGraph:
     ``degree`` (links in the whole graph) and ``periods`` (the periods of the report
     entries it is linked to); report entries also carry ``period``, ``document``,
     ``line``, ``activity``, ``status``, ``resources`` and ``source`` (the row's cells,
-    tab-separated). Edges go from entry (or sub-activity) to what it is linked to, keyed
-    by relation (a :data:`RELATIONS` key), with ``relation`` (its label) and
-    ``predicate`` (its IRI). An organisation that funds one entry and is partner in
-    another is typed ``funder``, and ``roles`` lists both.
+    tab-separated); programme activities ``document`` (the programme's symbol),
+    ``group`` (its section heading), ``notation`` (its number) and ``cells`` (heading,
+    text). Edges go from entry, programme activity (or sub-activity) to what it is
+    linked to, keyed by relation (a :data:`RELATIONS` key), with ``relation`` (its
+    label) and ``predicate`` (its IRI); a programme activity is linked to its programme
+    of work (``in-programme``) and to the entities responsible for it (``responsible``).
+    An organisation that funds one entry and is partner in another is typed ``funder``,
+    and ``roles`` lists both.
 
     :param store: the store directory (default: ``$CMSGRAPH_STORE`` or the default store).
     :raises StoreError: if there is no store at ``store`` or it cannot be opened.
@@ -189,42 +253,126 @@ def network_graph(store: str | Path | None = None) -> nx.MultiDiGraph:
     'funder'
     """
     version = open_current(store if store is not None else default_store_dir())
-    oxi = version.open()
-    links = sorted(
-        {(s, p, o) for s, p, o in _select(oxi, "viz-links") if s and p and o and p in _RELATIONS}
-    )
+    try:
+        oxi = version.open()
+        return _network_graph(oxi, version.manifest.get("base", ns.DEFAULT_BASE), _labels(oxi))
+    finally:
+        version.release()
+
+
+def citation_graph(store: str | Path | None = None) -> nx.MultiDiGraph:
+    """The citation network, read from the store with SPARQL: every source document,
+    typed by its kind (``report``, ``programme``, ``meeting-document``), and every
+    document, resolution, decision or outcome they cite (``document`` when it is not a
+    source itself), with an edge (key ``references``) from each document to each one it
+    cites (``dct:references``: what its rows and paragraphs cite). Nodes carry the
+    attributes of :func:`network_graph`'s (``periods`` empty) and sources their
+    ``format``; focused views of this network are written to ``citations/``.
+
+    :raises StoreError: if there is no store at ``store`` or it cannot be opened.
+
+    >>> cites = citation_graph("/tmp/store")  # doctest: +SKIP
+    >>> seed = "https://w3id.org/cmsgraph/id/document/UNEP/CMS/COP11/Doc.16.1"
+    >>> cites.nodes[seed]["type"], cites.out_degree(seed)  # doctest: +SKIP
+    ('report', 23)
+    """
+    version = open_current(store if store is not None else default_store_dir())
+    try:
+        oxi = version.open()
+        base = version.manifest.get("base", ns.DEFAULT_BASE)
+        return _citation_graph(oxi, base, _labels(oxi))
+    finally:
+        version.release()
+
+
+Labels = Mapping[str, Mapping[str, list[str]]]
+
+
+def _labels(oxi: object) -> Labels:
     labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for node, prop, value in _select(oxi, "viz-labels"):
         if node and prop and value is not None:
             labels[node][prop.rsplit("/", 1)[-1].rsplit("#", 1)[-1]].append(value)
-    entries = {row[0]: row for row in _select(oxi, "viz-entries") if row[0]}
+    return labels
+
+
+def _network_graph(oxi: object, base: str, labels: Labels) -> nx.MultiDiGraph:
+    links = sorted(
+        {
+            (s, c, p, o)
+            for s, c, p, o in _select(oxi, "viz-links")
+            if s and c in _SUBJECT_TYPES and p in _NETWORK_RELATIONS and o
+        }
+    )
+    rows = {
+        "entry": {row[0]: row for row in _select(oxi, "viz-entries") if row[0]},
+        "activity": {row[0]: row for row in _select(oxi, "viz-activities") if row[0]},
+    }
     sources = [(s or "", t or "") for _, s, t in _select(oxi, "viz-sources")]
 
     roles: dict[str, set[str]] = defaultdict(set)
-    for s, p, o in links:
-        relation = _RELATIONS[p]
-        roles[s].add(_SUBJECT_TYPE.get(relation.key, "entry"))
-        roles[o].add(relation.target)
+    for s, c, p, o in links:
+        roles[s].add(_SUBJECT_TYPES[c])
+        roles[o].add(_NETWORK_RELATIONS[p].target)
 
-    graph = nx.MultiDiGraph(
-        name="cmsgraph",
-        base=version.manifest.get("base", ns.DEFAULT_BASE),
-        sources=sources,
-    )
+    graph = nx.MultiDiGraph(name="cmsgraph", base=base, sources=sources, folder="view")
     for node in sorted(roles):
         kind = min(roles[node], key=_TYPE_ORDER.__getitem__)
-        attrs = _node_attrs(node, kind, labels.get(node, {}), entries.get(node))
+        row = rows[kind].get(node) if kind in rows else None
+        attrs = _node_attrs(node, kind, labels.get(node, {}), row)
         attrs["roles"] = tuple(sorted(roles[node], key=_TYPE_ORDER.__getitem__))
         graph.add_node(node, **attrs)
-    for s, p, o in links:
-        relation = _RELATIONS[p]
+    for s, _, p, o in links:
+        relation = _NETWORK_RELATIONS[p]
         graph.add_edge(s, o, key=relation.key, relation=relation.label, predicate=p)
+    _finish(graph)
+    return graph
 
+
+def _citation_graph(oxi: object, base: str, labels: Labels) -> nx.MultiDiGraph:
+    """Documents are nodes (one per document or resolution: the graph gives each one
+    IRI), citations are edges."""
+    kinds: dict[str, str] = {}
+    formats: dict[str, str] = {}
+    cites: set[tuple[str, str]] = set()
+    for document, symbol, kind, fmt, cited, _ in _select(oxi, "viz-citations"):
+        if not document or not symbol:
+            continue
+        kinds[document] = _KIND_TYPES.get(kind or "", "meeting-document")
+        formats[document] = fmt or ""
+        if cited and cited != document:
+            cites.add((document, cited))
+    graph = nx.MultiDiGraph(name="cmsgraph citations", base=base, sources=[], folder="citations")
+    for node in sorted(set(kinds) | {cited for _, cited in cites}):
+        kind = kinds.get(node, "document")
+        attrs = _node_attrs(node, kind, labels.get(node, {}), None)
+        attrs["roles"] = (kind,)
+        if node in formats:
+            attrs["format"] = formats[node]
+        graph.add_node(node, **attrs)
+    for document, cited in sorted(cites):
+        graph.add_edge(
+            document,
+            cited,
+            key=_REFERENCES.key,
+            relation=_REFERENCES.label,
+            predicate=_REFERENCES.predicate,
+        )
+    _finish(graph)
+    return graph
+
+
+def _finish(graph: nx.MultiDiGraph) -> None:
+    """Periods, degrees and slugs of every node; the periods of the graph."""
     _add_periods_and_degrees(graph)
     slugs = _slugs(graph.nodes, graph.graph["base"])
     nx.set_node_attributes(graph, slugs, "slug")
     graph.graph["periods"] = sorted({p for _, ps in graph.nodes(data="periods") for p in ps})
-    return graph
+
+
+def _folder(graph: nx.MultiDiGraph) -> str:
+    """The folder of the graph's focused views: ``view``, or ``citations``."""
+    return str(graph.graph.get("folder") or "view")
 
 
 def _first(values: Mapping[str, list[str]], *props: str) -> str | None:
@@ -275,14 +423,54 @@ def _node_attrs(
             resources=row.get("resources") or "",
             source="\t".join(str(c or "") for c in cells).rstrip("\t"),
         )
-    elif kind == "document":
+    elif kind == "activity":
+        attrs.update(_activity_attrs(node, values, entry))
+    elif kind in _DOCUMENT_TYPES:
         symbol = _first(values, "identifier", "label") or _local_name(node)
-        attrs.update(label=symbol, short=symbol.rsplit("/", 1)[-1], title=_first(values, "title"))
+        # a source's meeting too: the versions of a programme are all "Doc.8.2"
+        parts = 1 if kind == "document" else 2
+        short = "/".join(symbol.split("/")[-parts:])
+        attrs.update(label=symbol, short=short, title=_first(values, "title"))
     else:
         label = _first(values, "prefLabel", "label", "notation") or _local_name(node)
         name = _first(values, "name")
         attrs.update(label=label, short=_clip(label, 34), name=name if name != label else None)
     return attrs
+
+
+def _activity_attrs(
+    node: str, values: Mapping[str, list[str]], found: tuple[str | None, ...] | None
+) -> dict[str, Any]:
+    """A programme activity's attributes, from its row of viz-activities.rq."""
+    keys = ("document", "index", "number", "group", *(key for key, _ in _ACTIVITY_CELLS))
+    row: dict[str, str | None] = dict(zip(("activity", *keys), found or (), strict=False))
+    number = row.get("number") or _first(values, "notation")
+    label = _first(values, "label") or _local_name(node)
+    cells = tuple((heading, text) for key, heading in _ACTIVITY_CELLS if (text := row.get(key)))
+    return {
+        "label": label,
+        "short": number or _clip(label, 34),
+        "notation": number,
+        "index": int(str(row["index"])) if row.get("index") else 0,
+        "document": row.get("document") or "",
+        "group": row.get("group") or "",
+        "cells": cells,
+        "source": "\t".join(text for _, text in cells),
+    }
+
+
+# the cells of a programme activity (viz-activities.rq) and what they are called
+_ACTIVITY_CELLS = (
+    ("text", "Activity"),
+    ("mandate", "Mandate"),
+    ("priority", "Priority"),
+    ("timeframe", "Time frame"),
+    ("responsible", "Responsible"),
+    ("partners", "Partners"),
+    ("resources", "Funding"),
+    ("status", "Status"),
+    ("documents", "Related documents"),
+)
 
 
 def _add_periods_and_degrees(graph: nx.MultiDiGraph) -> None:
@@ -338,8 +526,10 @@ def focused_graph(
     """The view of one entity: it, its neighbours and their links among themselves.
 
     A report entry is one row of a table: it is what joins a funder to the activity it
-    funds and the documents the row cites. So where a neighbour is a report entry, the
-    entry's own neighbours belong to the view too (except in the view of an entry).
+    funds and the documents the row cites. So where a neighbour is a report entry (or a
+    programme activity, a row too), the row's own neighbours belong to the view too
+    (except in the view of a row): a programme's view shows its activities and who is
+    responsible for them, funds them and takes part.
     Beyond ``max_nodes``, the nodes farthest from the entity (then the least connected)
     are left out; ``graph.graph["total_nodes"]`` says how many there were.
 
@@ -352,9 +542,9 @@ def focused_graph(
     ring1 = set(graph.successors(node)) | set(graph.predecessors(node))
     ring1.discard(node)
     ring2: Counter[str] = Counter()
-    if graph.nodes[node]["type"] != "entry":
+    if graph.nodes[node]["type"] not in _ROW_TYPES:
         for near in ring1:
-            if graph.nodes[near]["type"] == "entry":
+            if graph.nodes[near]["type"] in _ROW_TYPES:
                 for far in set(graph.successors(near)) | set(graph.predecessors(near)):
                     if far != node and far not in ring1:
                         ring2[far] += 1
@@ -645,6 +835,9 @@ class SiteResult:
     edges: int
     views: int  # focused views written
     whole_graph_drawn: bool  # False when the graph has more than max_nodes nodes
+    documents: int = 0  # nodes of the citation network: its focused views written
+    citations: int = 0  # links of the citation network
+    programme_activities: int = 0  # drawn on programmes.html
 
 
 def write_site(
@@ -652,6 +845,7 @@ def write_site(
     out: str | Path = "out/viz",
     *,
     graph: nx.MultiDiGraph | None = None,
+    citations: nx.MultiDiGraph | None = None,
     max_nodes: int = MAX_NODES,
     max_focus_nodes: int = MAX_FOCUS_NODES,
 ) -> SiteResult:
@@ -661,9 +855,12 @@ def write_site(
     function wrote (it is then brought up to date: views of entities no longer in the
     graph are removed, unchanged files are left untouched). Pass ``graph`` to draw a graph
     made with :func:`network_graph` (or any graph with its attributes) instead of reading
-    ``store``. Read from a store, the site also has a timeline page per sub-activity and
-    a compare page per pair of consecutive reports on a programme
-    (:mod:`cmsgraph._viz_history`).
+    ``store``, and ``citations`` for a citation network made with :func:`citation_graph`
+    (without either, the citation network is read from ``store``, else empty). Read from
+    a store, the site also has a timeline page per sub-activity and a compare page per
+    pair of consecutive reports on a programme (:mod:`cmsgraph._viz_history`). The
+    citation network and the programmes of work have pages of their own
+    (:mod:`cmsgraph._viz_documents`).
 
     :raises StoreError: if there is no store at ``store`` or it cannot be opened.
     :raises CmsGraphError: if ``out`` holds something else, or cannot be written.
@@ -678,15 +875,42 @@ def write_site(
 
         programmes = reports_by_programme(store)
     if graph is None:
-        graph = network_graph(store)
+        graph, read = _read_graphs(store)
+        citations = read if citations is None else citations
+    elif citations is None:
+        citations = citation_graph(store) if store is not None else _no_citations(graph)
     out = Path(out)
     _prepare_out(out)
     try:
         return _write_site(
-            graph, out, max_nodes=max_nodes, max_focus_nodes=max_focus_nodes, history=programmes
+            graph,
+            out,
+            max_nodes=max_nodes,
+            max_focus_nodes=max_focus_nodes,
+            history=programmes,
+            citations=citations,
         )
     except OSError as exc:
         raise CmsGraphError(f"{out}: cannot write the site: {exc}") from None
+
+
+def _read_graphs(store: str | Path | None) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    """The network and the citation network, read from one version of the store."""
+    version = open_current(store if store is not None else default_store_dir())
+    try:
+        oxi = version.open()
+        base = version.manifest.get("base", ns.DEFAULT_BASE)
+        labels = _labels(oxi)
+        return _network_graph(oxi, base, labels), _citation_graph(oxi, base, labels)
+    finally:
+        version.release()
+
+
+def _no_citations(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    base = graph.graph.get("base", ns.DEFAULT_BASE)
+    return nx.MultiDiGraph(
+        name="cmsgraph citations", base=base, sources=[], folder="citations", periods=[]
+    )
 
 
 def _prepare_out(out: Path) -> None:
@@ -705,7 +929,8 @@ def _prepare_out(out: Path) -> None:
             )
     try:
         (out / "view").mkdir(parents=True, exist_ok=True)
-        (out / "lib").mkdir(exist_ok=True)
+        for folder in ("lib", "citations"):
+            (out / folder).mkdir(exist_ok=True)
     except OSError as exc:
         raise CmsGraphError(f"{out}: cannot create the site folder: {exc}") from None
 
@@ -731,6 +956,7 @@ def _write_site(
     max_nodes: int,
     max_focus_nodes: int,
     history: Mapping[str, Sequence[ReportRows]] | None = None,
+    citations: nx.MultiDiGraph | None = None,
 ) -> SiteResult:
     _write_bytes(out / "lib" / "vis-network.min.js", _vis_network_js())
     for name in ("viz.js", "viz.css"):
@@ -747,20 +973,35 @@ def _write_site(
     for page, text in sorted(over_time.pages.items()):
         _write_text(out / page, text)
 
+    from ._viz_documents import document_pages
+
+    citations = citations if citations is not None else _no_citations(graph)
+    documents = document_pages(
+        graph, citations, max_nodes=max_nodes, max_focus_nodes=max_focus_nodes
+    )
+    for page, text in sorted(documents.pages.items()):
+        _write_text(out / page, text)
+
     total = (graph.number_of_nodes(), graph.number_of_edges())
     drawn = total[0] <= max_nodes
     tops = _top_tables(graph, "")
     _write_text(out / "graph.html", _whole_page(graph, drawn, tops))
-    written = set()
+    written: dict[str, set[str]] = {"view": set(), "citations": set()}
     for node in sorted(graph.nodes):
         view = focused_graph(graph, node, max_nodes=max_focus_nodes)
         path = out / "view" / f"{graph.nodes[node]['slug']}.html"
-        _write_text(path, _focused_page(graph, view, total, over_time.timelines))
-        written.add(path.name)
-    for stale in (out / "view").glob("*.html"):  # views of entities no longer in the graph
-        if stale.name not in written:
-            stale.unlink()
-    _write_text(out / "index.html", _index_page(graph, drawn, tops, over_time.overview))
+        also = documents.also.get(node, "")
+        _write_text(path, _focused_page(graph, view, total, over_time.timelines, also))
+        written["view"].add(path.name)
+    written["citations"] = {
+        page.removeprefix("citations/") for page in documents.pages if page.startswith("citations/")
+    }
+    for folder, names in written.items():  # views of entities no longer in the graph
+        for stale in (out / folder).glob("*.html"):
+            if stale.name not in names:
+                stale.unlink()
+    index = _index_page(graph, drawn, tops, over_time.overview, documents.overview)
+    _write_text(out / "index.html", index)
     return SiteResult(
         path=out,
         index=out / "index.html",
@@ -768,6 +1009,9 @@ def _write_site(
         edges=total[1],
         views=total[0],
         whole_graph_drawn=drawn,
+        documents=citations.number_of_nodes(),
+        citations=citations.number_of_edges(),
+        programme_activities=documents.activities,
     )
 
 
@@ -841,10 +1085,19 @@ def _tooltip(data: Mapping[str, Any], *, clip: int | None = None) -> list[tuple[
         if data.get("line"):
             where += f", line {data['line']}"
         lines.append((f"source text ({where})" if where else "source text", source))
+    elif data["type"] == "activity":
+        lines.append(("programme", data.get("document") or ""))
+        if data.get("group"):
+            lines.append(("group", data["group"]))
+        for heading, text in data.get("cells", ()):
+            if heading in ("Responsible", "Time frame", "Status"):
+                lines.append((heading.lower(), text if clip is None else _clip(text, clip)))
     elif data.get("name"):
         lines.append(("name", data["name"]))
     elif data.get("title"):
         lines.append(("title", data["title"]))
+    if data.get("format"):
+        lines.append(("read from", f"{data['format']} file"))
     lines.append(("links", str(data.get("degree", 0))))
     return lines
 
@@ -924,7 +1177,14 @@ def _view_data(
         "nodes": nodes,
         "edges": edges,
         "total": {"nodes": total[0], "edges": total[1]},
+        "folder": _folder(graph),
+        "network": _network_name(graph),
     }
+
+
+def _network_name(graph: nx.MultiDiGraph) -> str:
+    """What the whole of ``graph`` is called: "the whole graph", "the citation network"."""
+    return "the citation network" if _folder(graph) == "citations" else "the whole graph"
 
 
 def _swatch(kind: NodeType) -> str:
@@ -977,33 +1237,54 @@ its view.</p></details>
 def _nav(root: str) -> str:
     return (
         f'<nav><a href="{root}index.html">Overview</a> '
-        f'<a href="{root}graph.html">Whole graph</a></nav>'
+        f'<a href="{root}graph.html">Whole graph</a> '
+        f'<a href="{root}citations.html">Citation network</a> '
+        f'<a href="{root}programmes.html">Programmes of work</a></nav>'
     )
 
 
-def _whole_page(graph: nx.MultiDiGraph, drawn: bool, tops: str) -> str:
+def _whole_page(
+    graph: nx.MultiDiGraph,
+    drawn: bool,
+    tops: str,
+    *,
+    title: str = "The whole graph",
+    summary: str = "",
+    looking_for: str = "activity area, instrument, funder or partner",
+    below: str = "",
+) -> str:
+    """The page drawing all of ``graph`` (``graph.html``, ``citations.html``); above
+    ``max_nodes`` (not ``drawn``), a search of its focused views and ``tops`` instead.
+    ``below``: more of the page, under the drawing (or the search)."""
     n, m = graph.number_of_nodes(), graph.number_of_edges()
     if drawn:
         data = _view_data(graph, graph, kind="whole", root="", total=(n, m))
+        summary = summary or f"{n} nodes and {m} links."
         body = f"""<header>{_nav("")}
-<h1>The whole graph</h1>
-<p class="summary">{n} nodes and {m} links. Hover a node to read it, click it to open its
+<h1>{_e(title)}</h1>
+<p class="summary">{summary} Hover a node to read it, click it to open its
 view.</p></header>
 <div class="layout">{_controls(data)}
-<div class="canvas"><div id="network" role="img" aria-label="Network of the whole graph"></div>
-<div id="tooltip" role="tooltip" hidden></div></div></div>"""
-        return _page(title="The whole graph", root="", body=body, data=data, page_class="graph")
+<div class="canvas"><div id="network" role="img" aria-label="Network of {_e(title.lower())}"></div>
+<div id="tooltip" role="tooltip" hidden></div></div></div>{below}"""
+        return _page(title=title, root="", body=body, data=data, page_class="graph")
     index = [
         {"id": d["slug"], "name": _clip(d["label"], _TOOLTIP_TEXT), "type": d["type"]}
         for _, d in sorted(graph.nodes(data=True), key=lambda item: _sort_key(graph, item[0]))
-        if d["type"] != "entry"
+        if d["type"] not in _ROW_TYPES
     ]
-    data = {"view": "large", "root": "", "types": _types_data(), "index": index}
+    data = {
+        "view": "large",
+        "root": "",
+        "types": _types_data(),
+        "index": index,
+        "folder": _folder(graph),
+    }
     body = f"""<header>{_nav("")}
-<h1>The whole graph</h1></header>
+<h1>{_e(title)}</h1></header>
 <div class="large">
-<p class="too-large"><strong>The whole graph has {n:,} nodes and {m:,} links: too many to draw
-usefully in a browser.</strong> Find the activity area, instrument, funder or partner you are
+<p class="too-large"><strong>{_e(_network_name(graph).capitalize())} has {n:,} nodes and {m:,}
+links: too many to draw usefully in a browser.</strong> Find the {_e(looking_for)} you are
 looking for and open its focused view, or pick one on the
 <a href="index.html">overview</a>.</p>
 <form id="find" role="search" autocomplete="off">
@@ -1011,14 +1292,15 @@ looking for and open its focused view, or pick one on the
 <input id="search" type="search" placeholder="e.g. AEWA, Germany, 4.4, Doc.21.1">
 <ul id="matches" aria-live="polite"></ul></form>
 {tops}
-</div>"""
-    return _page(title="The whole graph", root="", body=body, data=data, page_class="large")
+</div>{below}"""
+    return _page(title=title, root="", body=body, data=data, page_class="large")
 
 
 def _link(graph: nx.MultiDiGraph, node: str, root: str) -> str:
     data = graph.nodes[node]
     return (
-        f'<a class="node t-{data["type"]}" href="{root}view/{_e(data["slug"])}.html">'
+        f'<a class="node t-{data["type"]}" '
+        f'href="{root}{_folder(graph)}/{_e(data["slug"])}.html">'
         f"{_swatch(_TYPES[data['type']])}{_e(data['label'])}</a>"
     )
 
@@ -1028,7 +1310,10 @@ def _focused_page(
     view: nx.MultiDiGraph,
     total: tuple[int, int],
     timelines: frozenset[str] = frozenset(),
+    also: str = "",
 ) -> str:
+    """The focused view of ``view.graph["focus"]``; ``also``: links to its other pages
+    (its view in the other network), as HTML."""
     focus = view.graph["focus"]
     data = graph.nodes[focus]
     kind = _TYPES[data["type"]]
@@ -1064,8 +1349,8 @@ def _focused_page(
     body = f"""<header>{_nav("../")}
 <p class="kind">{_swatch(kind)} {_e(kind.label)}</p>
 <h1>{_e(data["label"])}</h1>
-<p class="summary">{data["degree"]} links in the whole graph; this view: {shown} nodes and
-{view.number_of_edges()} links.</p>{note}{timeline}</header>
+<p class="summary">{data["degree"]} links in {_network_name(graph)}; this view: {shown} nodes and
+{view.number_of_edges()} links.</p>{note}{timeline}{also}</header>
 <div class="layout">{_controls(page)}
 <div class="canvas"><div id="network" role="img" aria-label="Network around {_e(data["label"])}">
 </div><div id="tooltip" role="tooltip" hidden></div></div></div>
@@ -1086,10 +1371,19 @@ def _facts(data: Mapping[str, Any]) -> str:
             ("Progress" if data.get("status_kind") == "progress" else "Plan", data["status"]),
             ("Resources", data.get("resources") or ""),
         ]
+    elif data["type"] == "activity":
+        rows += [
+            ("Programme", data.get("document") or ""),
+            ("Group", data.get("group") or ""),
+            ("Number", data.get("notation") or ""),
+            *data.get("cells", ()),
+        ]
     elif data.get("name"):
         rows.append(("Name", data["name"]))
     elif data.get("title"):
         rows.append(("Title", data["title"]))
+    if data.get("format"):
+        rows.append(("Read from", f"a {data['format']} file"))
     if data.get("periods"):
         rows.append(("Periods", ", ".join(data["periods"])))
     rows.append(("IRI", data["iri"]))
@@ -1116,24 +1410,32 @@ def _centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
     return nx.betweenness_centrality(simple, k=sample, seed=0 if sample else None)
 
 
-def _reach(graph: nx.MultiDiGraph, node: str) -> tuple[int, int]:
-    """How many report entries link to ``node``, and how many activity areas they stand in."""
-    entries = {u for u in graph.predecessors(node) if graph.nodes[u]["type"] == "entry"}
-    areas = {a for e in entries for a, keys in graph[e].items() if "reported-under" in keys}
-    return len(entries), len(areas)
+def _reach(
+    graph: nx.MultiDiGraph, node: str, row: str = "entry", within: str = "reported-under"
+) -> tuple[int, int]:
+    """How many rows (report entries) link to ``node``, and how many activity areas they
+    stand in (with ``row="activity"``, ``within="in-programme"``: how many programme
+    activities, in how many programmes of work)."""
+    rows = {u for u in graph.predecessors(node) if graph.nodes[u]["type"] == row}
+    groups = {a for e in rows for a, keys in graph[e].items() if within in keys}
+    return len(rows), len(groups)
 
 
 def _top_tables(graph: nx.MultiDiGraph, root: str, limit: int = 10) -> str:
     central = _centrality(graph)
     tables = []
+    responsible = any(d["type"] == "responsible" for _, d in graph.nodes(data=True))
     for key, title, by_citations in (
         ("funder", "Funders", False),
         ("partner", "Partners", False),
         ("instrument", "Instruments", False),
         ("document", "Documents cited most", True),
+        *((("responsible", "Responsible for programme activities", False),) if responsible else ()),
     ):
         nodes = [n for n, d in graph.nodes(data=True) if d["type"] == key]
-        reach = {n: _reach(graph, n) for n in nodes}
+        programme = key == "responsible"
+        within = ("activity", "in-programme") if programme else ("entry", "reported-under")
+        reach = {n: _reach(graph, n, *within) for n in nodes}
         if by_citations:
             nodes.sort(key=lambda n: (-reach[n][0], -central[n], _natural(graph.nodes[n]["label"])))
         else:
@@ -1144,10 +1446,13 @@ def _top_tables(graph: nx.MultiDiGraph, root: str, limit: int = 10) -> str:
             for n in nodes[:limit]
         )
         entries_head = "cited by entries" if by_citations else "report entries"
+        groups_head = "activity areas"
+        if programme:
+            entries_head, groups_head = "programme activities", "programmes"
         empty = '<tr><td colspan="4">none</td></tr>'
         tables.append(
             f'<section class="top" id="top-{key}"><h3>{_e(title)}</h3><table>'
-            f"<thead><tr><th>name</th><th>{entries_head}</th><th>activity areas</th>"
+            f"<thead><tr><th>name</th><th>{entries_head}</th><th>{groups_head}</th>"
             f"<th><abbr title=\"betweenness centrality: how much of the network's shortest "
             f'paths go through it">centrality</abbr></th></tr></thead>'
             f"<tbody>{rows or empty}</tbody></table></section>"
@@ -1155,7 +1460,11 @@ def _top_tables(graph: nx.MultiDiGraph, root: str, limit: int = 10) -> str:
     return f'<div class="tops">{"".join(tables)}</div>'
 
 
-def _index_page(graph: nx.MultiDiGraph, drawn: bool, tops: str, over_time: str = "") -> str:
+def _index_page(
+    graph: nx.MultiDiGraph, drawn: bool, tops: str, over_time: str = "", documents: str = ""
+) -> str:
+    """The overview; ``over_time`` and ``documents``: the sections of the history pages
+    and of the citation network and programmes of work."""
     counts = Counter(d["type"] for _, d in graph.nodes(data=True))
     relations = Counter(k for _, _, k in graph.edges(keys=True))
     sources = "".join(
@@ -1166,6 +1475,7 @@ def _index_page(graph: nx.MultiDiGraph, drawn: bool, tops: str, over_time: str =
         f'<tr><td><a href="#views-{t.key}">{_swatch(t)} {_e(t.plural)}</a></td>'
         f"<td>{counts[t.key]}</td></tr>"
         for t in NODE_TYPES
+        if counts[t.key]
     )
     links = "".join(
         f"<tr><td>{_e(r.label)}</td><td>{relations[r.key]}</td></tr>"
@@ -1193,11 +1503,18 @@ def _index_page(graph: nx.MultiDiGraph, drawn: bool, tops: str, over_time: str =
         for t in NODE_TYPES
         if by_type[t.key]
     )
+    programmes = (
+        ", and programmes of work: their activities and who is responsible for them"
+        if counts["activity"]
+        else ""
+    )
     body = f"""<header><h1>Network views</h1>
 <p class="summary">Activity areas, report entries, the documents they cite, who funds them and
-the instruments and partners involved, from:</p><ul class="sources">{sources}</ul></header>
+the instruments and partners involved{programmes}, from:</p><ul class="sources">{sources}</ul>
+</header>
 <main class="index">
 <section id="whole"><h2><a href="graph.html">The whole graph</a></h2><p>{whole}</p></section>
+{documents}
 <section id="holds"><h2>What the graph holds</h2>
 <div class="holds"><table><thead><tr><th>nodes</th><th>count</th></tr></thead>
 <tbody>{holds}</tbody><tfoot><tr><td>all</td><td>{graph.number_of_nodes()}</td></tr></tfoot>

@@ -1,5 +1,9 @@
 """Facts read by hand from the documents written for the tests (``support/documents.py``)."""
 
+from __future__ import annotations
+
+from typing import NamedTuple
+
 # --- the AEWA activity report ---------------------------------------------------------------
 
 AEWA_SYMBOL = "UNEP/AEWA/StC15/Doc.9"
@@ -173,3 +177,58 @@ PROSE_CELL_MENTIONS = [
     (1, 3, 1, "Monaco", "MC"),
     (1, 3, 2, "€20,000", "amount:20000 EUR"),
 ]
+
+
+# --- the Sharks MOU's next programme of work (MOS4) -----------------------------------------
+
+SHARKS_LATER_SYMBOL = "UNEP/CMS/Sharks/MOS4/Doc.8.2"
+# Both are versions of one programme: the MOU's (cmsg:reportsOnProgramme), in this order
+SHARKS_PROGRAMME_IRI = "https://w3id.org/cmsgraph/id/programme-of-work/sharks-mou"
+SHARKS_PROGRAMME_LABEL = "Sharks MoU programme of work"
+# MOS3 opened on 10 December 2018 (its document: 14 November 2018), MOS4 on 14 February
+# 2022 (7 January 2022): cmsg:orderKey, YYYYMMDD of the meeting then of the document
+SHARKS_ORDER = {SHARKS_SYMBOL: 2018_12_10_2018_11_14, SHARKS_LATER_SYMBOL: 2022_02_14_2022_01_07}
+# number -> (group number, priority, time frame), as in SHARKS_ACTIVITIES
+SHARKS_LATER_ACTIVITIES = {
+    "1.1": ("1", "High", "2022-2023"),
+    "1.2": ("1", "Medium", "2019-2021"),
+    "1.4": ("1", "High", "2020"),  # 1.3, renumbered
+    "2.1": ("2", "High", "2020"),
+    **{f"2.{n}": ("2", "Medium", "Ongoing") for n in range(2, 7)},  # 2.7 dropped
+    "3.1": ("3", "Low", "2021"),
+    "3.2": ("3", "Medium", "2022-2023"),  # new
+}
+
+
+class ActivityChange(NamedTuple):
+    """How one activity changes from the MOS3 programme to the MOS4 one (by number)."""
+
+    change: str  # "continued" | "new" | "dropped"
+    funders_added: tuple[str, ...] = ()
+    funders_removed: tuple[str, ...] = ()
+    responsible_added: tuple[str, ...] = ()
+    responsible_removed: tuple[str, ...] = ()
+    documents_added: tuple[str, ...] = ()
+    documents_removed: tuple[str, ...] = ()
+
+
+SHARKS_CHANGES = {
+    # "Voluntary contribution from Germany (€40,000)" -> "... from Norway (€40,000)"
+    "1.1": ActivityChange("continued", ("Norway",), ("Germany",)),
+    # Responsible "SEC, SIG" -> "SEC, AC"; Mandate "Outcome 3.2; UNEP/CMS/COP12/Doc.21.2"
+    # -> "Outcome 3.2; UNEP/CMS/COP13/Doc.26.2.2"
+    "1.2": ActivityChange(
+        "continued",
+        responsible_added=("Sharks MoU Advisory Committee",),
+        responsible_removed=("Sharks MoU Signatories",),
+        documents_added=("UNEP/CMS/COP13/Doc.26.2.2",),
+        documents_removed=("UNEP/CMS/COP12/Doc.21.2",),
+    ),
+    "1.3": ActivityChange("dropped"),  # "Review the list of species in Annex 1 ..." ...
+    "1.4": ActivityChange("new"),  # ... now numbered 1.4, word for word
+    **{f"2.{n}": ActivityChange("continued") for n in range(1, 7)},
+    "2.7": ActivityChange("dropped"),  # national plan of action number 6: gone
+    "3.1": ActivityChange("continued"),
+    "3.2": ActivityChange("new"),  # "Develop an e-learning module ... customs officers."
+}
+SHARKS_RENUMBERED = [("1.3", "1.4")]  # proposed by text similarity (1.00), never merged

@@ -312,7 +312,14 @@ class _Markup(HTMLParser):
 
 
 def _pages(site: Path) -> list[Path]:
-    return [site / "index.html", site / "graph.html", *sorted((site / "view").glob("*.html"))]
+    return [
+        site / "index.html",
+        site / "graph.html",
+        site / "citations.html",
+        site / "programmes.html",
+        *sorted((site / "view").glob("*.html")),
+        *sorted((site / "citations").glob("*.html")),
+    ]
 
 
 def test_pages_request_nothing_from_the_network(site: Path) -> None:

@@ -7,15 +7,19 @@ against the truth the corpus generator records. Fast, without a browser
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import networkx as nx
 import pytest
 from support.history import successive_corpus
-from support.viz import MARKUP_PAYLOADS, build_store, with_markup_in_labels
+from support.viz import (
+    MARKUP_PAYLOADS,
+    assert_offline_links,
+    build_store,
+    read_page,
+    with_markup_in_labels,
+)
 from test_hostile import hostile_report
 
 import cmsgraph
@@ -38,40 +42,6 @@ def history_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
 @pytest.fixture(scope="module")
 def graph(history_site: tuple[Path, dict[str, Any], Path]) -> nx.MultiDiGraph:
     return network_graph(history_site[2])
-
-
-class _Page(HTMLParser):
-    """Links, the codes of each section's rows, and the meta tags of a page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.sources: list[str] = []
-        self.meta: dict[str, str] = {}
-        self.codes: dict[str, list[str]] = {}
-        self.ids: set[str] = set()
-        self._section: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if "id" in a:
-            self.ids.add(a["id"])
-        if tag in ("section", "details") and "id" in a:
-            self._section = a["id"]
-        if tag == "tr" and "data-code" in a and self._section:
-            self.codes.setdefault(self._section, []).append(a["data-code"])
-        if tag == "a" and "href" in a:
-            self.links.append(a["href"])
-        if tag in ("script", "link", "img"):
-            self.sources.append(a.get("src") or a.get("href") or "")
-        if tag == "meta" and "http-equiv" in a:
-            self.meta[a["http-equiv"]] = a.get("content", "")
-
-
-def _read(path: Path) -> _Page:
-    page = _Page()
-    page.feed(path.read_text("utf-8"))
-    return page
 
 
 def _pair_pages(site: Path, truth: dict[str, Any]) -> list[tuple[dict[str, Any], Path]]:
@@ -101,7 +71,7 @@ def test_the_compare_page_lists_what_the_truth_says(
 ) -> None:
     site, truth, _ = history_site
     pair, path = _pair_pages(site, truth)[index]
-    page = _read(path)
+    page = read_page(path)
     assert page.codes.get("new", []) == pair["new_codes"]
     assert page.codes.get("dropped", []) == pair["dropped"]
     with_changes = {
@@ -156,15 +126,7 @@ def test_every_link_of_the_history_pages_leads_to_a_file(
     pages = [*(site / "compare").glob("*.html"), *(site / "timeline").glob("*.html")]
     assert pages
     for path in pages:
-        page = _read(path)
-        assert "default-src 'none'" in page.meta["Content-Security-Policy"]
-        for link in page.links + page.sources:
-            parts = urlsplit(link)
-            assert not parts.scheme and not parts.netloc, (path, link)
-            if parts.path:
-                assert (path.parent / unquote(parts.path)).is_file(), (path, link)
-            if parts.fragment and not parts.path:
-                assert parts.fragment in page.ids, (path, link)
+        assert_offline_links(path)
     index = (site / "index.html").read_text("utf-8")
     assert index.count('href="compare/') == 3 and 'id="over-time"' in index
 

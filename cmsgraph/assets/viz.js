@@ -29,7 +29,7 @@
   }
 
   function viewHref(slug) {
-    return root + "view/" + encodeURIComponent(slug) + ".html";
+    return root + (data.folder || "view") + "/" + encodeURIComponent(slug) + ".html";
   }
 
   function fold(text) {
@@ -73,7 +73,7 @@
     indexFilter();
   } else if (data.view === "large") {
     largeSearch();
-  } else if (data.view === "timeline" || data.view === "compare") {
+  } else if (data.view === "timeline" || data.view === "compare" || data.view === "static") {
     state.ready = true;  /* static pages: tables and links, nothing to draw */
   } else {
     draw();
@@ -124,8 +124,9 @@
     if (node.id === data.focus) return 20;
     switch (node.type) {
       case "area": case "instrument": case "funder": case "partner": return 15;
-      case "document": case "meeting": return 13;
-      case "subactivity": return 12;
+      case "programme": case "responsible": return 15;
+      case "document": case "meeting": case "report": case "meeting-document": return 13;
+      case "subactivity": case "activity": return 12;
       default: return data.view === "whole" || data.nodes.length > 150 ? 8 : 11;  /* entries */
     }
   }
@@ -278,7 +279,8 @@
       var text = "Showing " + shownNodes + " of " + data.nodes.length + " nodes and " +
         shownEdges + " of " + data.edges.length + " links";
       if (data.view === "focused") {
-        text += " (the whole graph: " + data.total.nodes + " nodes, " + data.total.edges + " links)";
+        text += " (" + (data.network || "the whole graph") + ": " + data.total.nodes + " nodes, " +
+          data.total.edges + " links)";
       }
       status.textContent = text + ".";
     }

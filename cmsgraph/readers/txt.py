@@ -64,7 +64,7 @@ def decode(path: str, data: bytes) -> str:
     :raises InputError: empty, binary (a NUL byte), or another encoding.
     """
     if not data.strip():
-        raise InputError(path, "empty file: an activity report was expected")
+        raise InputError(path, "empty file: a document was expected")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")

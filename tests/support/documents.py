@@ -6,6 +6,9 @@
 * ``SHARKS_PROGRAMME``: a programme of work with the Sharks MOU's columns, section
   headings spanning the table, a legend of abbreviations, an abbreviation defined in
   a footnote; long enough to run over pages in PDF (its header row repeated).
+* ``SHARKS_PROGRAMME_LATER``: the MOU's next programme of work (MOS4), the first with
+  known changes: activities new, dropped and renumbered, a funder swapped, a
+  responsible entity and a cited document replaced, a time frame changed.
 * ``ASCOBANS_WORK_PLAN``: a work plan with ASCOBANS' columns (no number column).
 * ``PROSE``: a Secretariat report in prose, with a footnote, a list and a small table.
 
@@ -160,97 +163,150 @@ _FILLER = (
     "by the Advisory Committee and publication on the website of the MOU."
 )
 
-SHARKS_PROGRAMME = Layout(
+
+def _sharks(header: list[str], rows: list[list[TCell]]) -> Layout:
+    """A programme of work of the Sharks MOU: its header lines (the symbol third), its
+    table of activities, its legend."""
+    return Layout(
+        [
+            *_header(*header),
+            TTable([_SHARKS_COLUMNS, *rows], [0.6, 3.7, 2.8, 1.3, 1.3, 1.6, 2.4], header_rows=1),
+            Para(
+                "Legend: SEC = Secretariat; AC = Advisory Committee; SIG = Signatories; "
+                "CooP = Cooperating Partners"
+            ),
+        ],
+        running_header=header[2],
+        landscape=True,
+    )
+
+
+def _database(mandate: str, responsible: str) -> list[TCell]:  # activity 1.2
+    return [
+        TCell(["1.2"]),
+        TCell(["Develop a database of shark and ray bycatch data.", _FILLER]),
+        TCell([mandate]),
+        TCell(["Medium"]),
+        TCell(["2019-2021"]),
+        TCell([responsible], notes=[("1", "CWG = Conservation Working Group")]),
+        TCell(["Core budget"]),
+    ]
+
+
+def _national_plans(last: int) -> list[list[TCell]]:  # activities 2.2 ... 2.{last}
+    return [
+        _c(
+            f"2.{n}",
+            f"Support Signatories in implementing national plan of action number "
+            f"{n - 1}. {_FILLER}",
+            "CMS/Sharks/Outcome 2.1",
+            "Medium",
+            "Ongoing",
+            "SIG",
+            "",
+        )
+        for n in range(2, last + 1)
+    ]
+
+
+def _mediterranean(timeframe: str, funder: str) -> list[TCell]:  # activity 1.1
+    return _c(
+        "1.1",
+        "Compile information on the status of migratory shark populations in "
+        "the Mediterranean, in cooperation with FAO and IUCN.",
+        "CMS/Sharks/Outcome 3.8; Res. 11.26",
+        "High",
+        timeframe,
+        "AC, SEC",
+        f"Voluntary contribution from {funder} (€40,000)",
+    )
+
+
+_ANNEX_1 = "Review the list of species in Annex 1 with the CWG."
+_WEST_AFRICA = _c(
+    "2.1",
+    "Organize a workshop on CITES listings for sharks and rays in West Africa.",
+    "Decision 12.45; CMS/Sharks/Outcome 3.9",
+    "High",
+    "2020",
+    "SEC, CooP",
+    "Monaco and Sweden; USD 25,000 still needed",
+)
+_OBSERVERS = _c(
+    "3.1",
+    "Train fisheries observers in the Indian Ocean with IFAW.",
+    "CMS/Sharks/Outcome 3.8",
+    "Low",
+    "2021",
+    "CooP, SEC",
+    "European Commission",
+)
+
+SHARKS_PROGRAMME = _sharks(
     [
-        *_header(
-            "MEMORANDUM OF UNDERSTANDING ON THE CONSERVATION OF MIGRATORY SHARKS",
-            "Distribution: General",
-            "UNEP/CMS/Sharks/MOS3/Doc.8.2",
-            "14 November 2018",
-            "Original: English",
-            "THIRD MEETING OF THE SIGNATORIES",
-            "Monaco, 10-14 December 2018",
-            "Agenda Item 8.2",
-            "PROGRAMME OF WORK FOR THE PERIOD 2019-2021",
-            "(Prepared by the Secretariat)",
-            "1. The Signatories adopted this Programme of Work by CMS/Sharks/Outcome 3.1.",
-        ),
-        TTable(
-            [
-                _SHARKS_COLUMNS,
-                _group("1. Research, monitoring and information exchange"),
-                _c(
-                    "1.1",
-                    "Compile information on the status of migratory shark populations in "
-                    "the Mediterranean, in cooperation with FAO and IUCN.",
-                    "CMS/Sharks/Outcome 3.8; Res. 11.26",
-                    "High",
-                    "2019-2020",
-                    "AC, SEC",
-                    "Voluntary contribution from Germany (€40,000)",
-                ),
-                [
-                    TCell(["1.2"]),
-                    TCell(["Develop a database of shark and ray bycatch data.", _FILLER]),
-                    TCell(["Outcome 3.2; UNEP/CMS/COP12/Doc.21.2"]),
-                    TCell(["Medium"]),
-                    TCell(["2019-2021"]),
-                    TCell(["SEC, SIG"], notes=[("1", "CWG = Conservation Working Group")]),
-                    TCell(["Core budget"]),
-                ],
-                _c(
-                    "1.3",
-                    "Review the list of species in Annex 1 with the CWG.",
-                    "Res. 12.22",
-                    "High",
-                    "2020",
-                    "CWG",
-                    "",
-                ),
-                _group("2. Conservation and management"),
-                _c(
-                    "2.1",
-                    "Organize a workshop on CITES listings for sharks and rays in West Africa.",
-                    "Decision 12.45; CMS/Sharks/Outcome 3.9",
-                    "High",
-                    "2020",
-                    "SEC, CooP",
-                    "Monaco and Sweden; USD 25,000 still needed",
-                ),
-                *[
-                    _c(
-                        f"2.{n}",
-                        f"Support Signatories in implementing national plan of action number "
-                        f"{n - 1}. {_FILLER}",
-                        "CMS/Sharks/Outcome 2.1",
-                        "Medium",
-                        "Ongoing",
-                        "SIG",
-                        "",
-                    )
-                    for n in range(2, 8)
-                ],
-                _group("3. Capacity building"),
-                _c(
-                    "3.1",
-                    "Train fisheries observers in the Indian Ocean with IFAW.",
-                    "CMS/Sharks/Outcome 3.8",
-                    "Low",
-                    "2021",
-                    "CooP, SEC",
-                    "European Commission",
-                ),
-            ],
-            [0.6, 3.7, 2.8, 1.3, 1.3, 1.6, 2.4],
-            header_rows=1,
-        ),
-        Para(
-            "Legend: SEC = Secretariat; AC = Advisory Committee; SIG = Signatories; "
-            "CooP = Cooperating Partners"
+        "MEMORANDUM OF UNDERSTANDING ON THE CONSERVATION OF MIGRATORY SHARKS",
+        "Distribution: General",
+        "UNEP/CMS/Sharks/MOS3/Doc.8.2",
+        "14 November 2018",
+        "Original: English",
+        "THIRD MEETING OF THE SIGNATORIES",
+        "Monaco, 10-14 December 2018",
+        "Agenda Item 8.2",
+        "PROGRAMME OF WORK FOR THE PERIOD 2019-2021",
+        "(Prepared by the Secretariat)",
+        "1. The Signatories adopted this Programme of Work by CMS/Sharks/Outcome 3.1.",
+    ],
+    [
+        _group("1. Research, monitoring and information exchange"),
+        _mediterranean("2019-2020", "Germany"),
+        _database("Outcome 3.2; UNEP/CMS/COP12/Doc.21.2", "SEC, SIG"),
+        _c("1.3", _ANNEX_1, "Res. 12.22", "High", "2020", "CWG", ""),
+        _group("2. Conservation and management"),
+        _WEST_AFRICA,
+        *_national_plans(7),
+        _group("3. Capacity building"),
+        _OBSERVERS,
+    ],
+)
+
+# The next programme (document_facts.SHARKS_LATER_CHANGES): 1.1 funded by Norway instead
+# of Germany, in 2022-2023; 1.2 by the Secretariat and the Advisory Committee (no longer
+# the Signatories), mandated by a COP13 document instead of a COP12 one; 1.3 renumbered
+# 1.4, its text the same; 2.7 dropped; 3.2 new; everything else as it was.
+SHARKS_PROGRAMME_LATER = _sharks(
+    [
+        "MEMORANDUM OF UNDERSTANDING ON THE CONSERVATION OF MIGRATORY SHARKS",
+        "Distribution: General",
+        "UNEP/CMS/Sharks/MOS4/Doc.8.2",
+        "7 January 2022",
+        "Original: English",
+        "FOURTH MEETING OF THE SIGNATORIES",
+        "Bonn, Germany, 14-18 February 2022",
+        "Agenda Item 8.2",
+        "PROGRAMME OF WORK FOR THE PERIOD 2022-2024",
+        "(Prepared by the Secretariat)",
+        "1. The Signatories adopted this Programme of Work by CMS/Sharks/Outcome 4.1.",
+    ],
+    [
+        _group("1. Research, monitoring and information exchange"),
+        _mediterranean("2022-2023", "Norway"),
+        _database("Outcome 3.2; UNEP/CMS/COP13/Doc.26.2.2", "SEC, AC"),
+        _c("1.4", _ANNEX_1, "Res. 12.22", "High", "2020", "CWG", ""),
+        _group("2. Conservation and management"),
+        _WEST_AFRICA,
+        *_national_plans(6),
+        _group("3. Capacity building"),
+        _OBSERVERS,
+        _c(
+            "3.2",
+            "Develop an e-learning module on shark identification for customs officers.",
+            "CMS/Sharks/Outcome 4.4",
+            "Medium",
+            "2022-2023",
+            "SEC",
+            "Voluntary contribution from Australia",
         ),
     ],
-    running_header="UNEP/CMS/Sharks/MOS3/Doc.8.2",
-    landscape=True,
 )
 
 
@@ -358,6 +414,7 @@ PROSE = Layout(
 DOCUMENTS: dict[str, Layout] = {
     "aewa-report": AEWA_REPORT,
     "sharks-programme": SHARKS_PROGRAMME,
+    "sharks-programme-later": SHARKS_PROGRAMME_LATER,
     "ascobans-work-plan": ASCOBANS_WORK_PLAN,
     "prose": PROSE,
 }

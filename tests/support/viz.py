@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import networkx as nx
 
 import cmsgraph
 from cmsgraph.viz import _add_periods_and_degrees, _slugs
 
-__all__ = ["MARKUP_PAYLOADS", "big_graph", "build_store", "entry_at", "with_markup_in_labels"]
+__all__ = [
+    "DOCUMENT_SOURCES",
+    "MARKUP_PAYLOADS",
+    "SitePage",
+    "assert_offline_links",
+    "big_graph",
+    "build_store",
+    "documents_store",
+    "entry_at",
+    "read_page",
+    "with_markup_in_labels",
+]
+
+# The documents of every kind the views of documents are tested on, each in one format
+# (tests/support/documents.py), beside the bundled report: name -> format
+DOCUMENT_SOURCES = {
+    "aewa-report": "docx",
+    "sharks-programme": "html",
+    "sharks-programme-later": "pdf",
+    "ascobans-work-plan": "pdf",
+    "prose": "docx",
+}
 
 # Tags in a cell are stripped by the parser; escaped ones become text that *looks* like
 # markup. These reach area titles, sub-activity labels and cells as they are.
@@ -65,3 +89,71 @@ def big_graph(graph: nx.MultiDiGraph, copies: int) -> nx.MultiDiGraph:
     for node, slug in _slugs(out.nodes, out.graph["base"]).items():
         out.nodes[node]["slug"] = slug
     return out
+
+
+def documents_store(rendered: Callable[[str, str], Path], folder: Path) -> Path:
+    """Build a store from the bundled report and :data:`DOCUMENT_SOURCES` rendered by the
+    ``rendered`` fixture; return the store folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = [rendered("seed", "txt")]
+    for name, fmt in DOCUMENT_SOURCES.items():
+        path = folder / f"{name}.{fmt}"
+        path.write_bytes(rendered(name, fmt).read_bytes())
+        sources.append(path)
+    store = folder / "store"
+    cmsgraph.build(sources, store=store)
+    return store
+
+
+class SitePage(HTMLParser):
+    """What a page of the site links and holds: its links, the files it loads, its meta
+    tags and ids, and per section (by id) the codes (``data-code``) and activities
+    (``data-activity``) of its table rows."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.sources: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.ids: set[str] = set()
+        self.codes: dict[str, list[str]] = {}
+        self.activities: dict[str, list[str]] = {}
+        self._section: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag in ("section", "details") and "id" in a:
+            self._section = a["id"]
+        if tag == "tr" and self._section:
+            for key, found in (("data-code", self.codes), ("data-activity", self.activities)):
+                if key in a:
+                    found.setdefault(self._section, []).append(a[key])
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        if tag in ("script", "link", "img"):
+            self.sources.append(a.get("src") or a.get("href") or "")
+        if tag == "meta" and "http-equiv" in a:
+            self.meta[a["http-equiv"]] = a.get("content", "")
+
+
+def read_page(path: Path) -> SitePage:
+    page = SitePage()
+    page.feed(path.read_text("utf-8"))
+    return page
+
+
+def assert_offline_links(path: Path) -> SitePage:
+    """The page at ``path`` has the site's Content-Security-Policy, and every link and
+    file it loads is a file of the site (or an id of the page); return the page."""
+    page = read_page(path)
+    assert "default-src 'none'" in page.meta["Content-Security-Policy"], path
+    for link in page.links + page.sources:
+        parts = urlsplit(link)
+        assert not parts.scheme and not parts.netloc, (path, link)
+        if parts.path:
+            assert (path.parent / unquote(parts.path)).is_file(), (path, link)
+        if parts.fragment and not parts.path:
+            assert parts.fragment in page.ids, (path, link)
+    return page
