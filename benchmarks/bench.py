@@ -178,8 +178,9 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-def _py(*args: str | Path) -> list[str | Path]:
-    return [sys.executable, "-P", *args]
+def _py(*args: object) -> list[str]:
+    """A fresh Python (``-P``: the checkout is not on ``sys.path``) with these arguments."""
+    return [sys.executable, "-P", *map(str, args)]
 
 
 def _ms(seconds: float) -> float:
@@ -403,7 +404,8 @@ def baseline_child(reports: int, corpus: Path, runs: int, budget: float) -> dict
         rows: list[tuple[str, ...]] = []
         while len(times) < runs and (not times or sum(times) < budget / 2 / len(CONTRACT)):
             t = time.perf_counter()
-            rows = [tuple("" if v is None else str(v) for v in row) for row in graph.query(text)]
+            rows = [tuple("" if v is None else str(v) for v in row)  # type: ignore[union-attr]
+                    for row in graph.query(text)]  # fmt: skip
             times.append(time.perf_counter() - t)
         answers[name] = {
             "p50_ms": _ms(_percentile(times, 0.5)),

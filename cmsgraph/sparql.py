@@ -180,18 +180,18 @@ def write_query_results(
 
     key = fmt or results_format_for(out)
     if key != "csv" or endpoint is not None:
-        result = query(name_or_file, store=store, params=params, endpoint=endpoint,
-                       graph=graph, timeout=timeout)  # fmt: skip
-        return write_results(result, out, key)
+        table = query(name_or_file, store=store, params=params, endpoint=endpoint,
+                      graph=graph, timeout=timeout)  # fmt: skip
+        return write_results(table, out, key)
     named = load_query(name_or_file)
     bindings = _bindings(named, params)
     version = open_current(store if store is not None else default_store_dir())
     try:
         with _evaluating(named):
-            result = _evaluate(version.open(), named, bindings, version=version)
-        if isinstance(result, QueryBoolean):
-            return write_results(bool(result), out, key)
-        solutions = result
+            evaluated = _evaluate(version.open(), named, bindings, version=version)
+        if isinstance(evaluated, QueryBoolean):
+            return write_results(bool(evaluated), out, key)
+        solutions = evaluated
 
         def stream(to: IO[bytes]) -> None:
             with _evaluating(named, writing=True):  # rows are evaluated as they are written
