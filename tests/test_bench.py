@@ -34,7 +34,7 @@ def test_benchmark_at_small_size_writes_its_json(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     figures = json.loads(out.read_text())
     assert figures["reports"] == 4 and figures["triples"] > 10_000
-    assert figures["limits"] == {"memory_mb": 3072, "timeout_s": 1800.0}
+    assert figures["limits"] == {"memory_mb": 3072, "timeout_s": 1800.0, "query_timeout_s": 120.0}
     build = figures["build"]
     assert build["status"] == "ok" and build["wall_s"] > 0 and build["peak_rss_mb"] > 0
     assert {"parse", "link", "graph", "validate", "load"} <= set(build["stages_s"])
