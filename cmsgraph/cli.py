@@ -115,6 +115,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--endpoint", help="query this SPARQL 1.1 endpoint instead of the store")
     p.add_argument("--graph", help="with --endpoint: the named graph the data was published to")
+    p.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=60.0,
+        metavar="SECONDS",
+        help="with --endpoint: give up when the endpoint has not answered in this time "
+        "(default: 60)",
+    )
     p.set_defaults(run=_query)
 
     p = sub.add_parser("queries", help="list the named queries and the questions they answer")
@@ -450,7 +458,7 @@ def _query(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     write_query_results(args.query, sys.stdout.buffer if args.out is None else args.out, fmt,
                         store=args.store, params=args.param, endpoint=args.endpoint,
-                        graph=args.graph)  # fmt: skip
+                        graph=args.graph, timeout=args.timeout)  # fmt: skip
     if args.out is None:
         sys.stdout.buffer.flush()
     return 0

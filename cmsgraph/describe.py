@@ -223,7 +223,7 @@ def void_description(
     >>> triples = void_description(version, dumps=["https://example.org/cms.nt"])  # doctest: +SKIP
     >>> print(description_turtle(triples).decode())  # doctest: +SKIP
     """
-    base = version.manifest["base"]
+    base = version.base
     dataset = NamedNode(dataset_iri(base))
     catalog = NamedNode(catalog_iri(base))
     store = version.open()
@@ -333,7 +333,7 @@ def _general(
     schema the data conforms to (DCAT 3 `dct:conformsTo
     <https://www.w3.org/TR/vocab-dcat-3/#Property:resource_conforms_to>`_).
     """
-    iris = ns.Iris(version.manifest["base"])
+    iris = ns.Iris(version.base)
     symbols = [s["symbol"] for s in version.manifest.get("sources", [])]
     agent = NamedNode(publisher)
     licence = NamedNode(license)

@@ -509,13 +509,13 @@ def _resolve(version: StoreVersion, wanted: str) -> str:
     resolved = str(Path(wanted).resolve())
     for s in sources:
         if wanted in (s["symbol"], Path(s["path"]).name) or s["path"] == resolved:
-            return ns.Iris(version.manifest["base"]).document(s["symbol"])
+            return ns.Iris(version.base).document(s["symbol"])
     from .symbols import normalise
 
     full = normalise(wanted)
     for s in sources:
         if full is not None and full == normalise(s["symbol"]):
-            return ns.Iris(version.manifest["base"]).document(s["symbol"])
+            return ns.Iris(version.base).document(s["symbol"])
     raise QueryError(
         f"no document {wanted!r} in the store at {version.root} (give a document symbol, "
         "like UNEP/CMS/COP11/Doc.16.1, or the path of a source)"

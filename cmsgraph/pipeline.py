@@ -351,7 +351,7 @@ def _previous(root: Path, fingerprint: str, full: bool) -> StoreVersion | None:
         version = open_current(root)
     except StoreError:
         return None
-    if version.manifest.get("fingerprint") != fingerprint:
+    if version.header.get("fingerprint") != fingerprint:
         return None
     return version
 
@@ -457,7 +457,7 @@ def remove(sources: Sequence[str | Path], *, store: str | Path | None = None) ->
                 raise InputError(wanted, f"not in the store at {root}")
             gone.extend(s for s in match if s not in gone)
         keep = [SourceSummary(**_tuples(s)) for s in entries if s not in gone]
-        manifest = _manifest(current.manifest["base"], current.manifest["fingerprint"], keep)
+        manifest = _manifest(current.base, current.header["fingerprint"], keep)
         with staged_version(root, base_version=current) as staged:
             current.release()
             for source in gone:
@@ -510,11 +510,11 @@ def _result(
                              f"{s.path} ({where})")  # fmt: skip
     return BuildResult(
         store=version.root,
-        base=version.manifest["base"],
+        base=version.base,
         sources=tuple(summaries),
         documents=len(summaries),
         entries=sum(s.entries for s in summaries),
-        triples=version.manifest["triples"],
+        triples=version.header["triples"],
         linked_mentions=sum(s.mentions for s in summaries),
         not_linked=tuple(
             NotLinked(name, count, first[name])

@@ -355,7 +355,7 @@ def publish(
     if method not in ("auto", "gsp", "update", "put"):
         raise RemoteError(f"unknown publishing method {method!r}: auto, gsp, update or put")
     version = open_current(store if store is not None else default_store_dir())
-    graph = _iri(graph or default_graph(version.manifest.get("base")), "graph")
+    graph = _iri(graph or default_graph(version.base), "graph")
     local = version.open()
     expected, has_blank = _local_count(local)
     if expected == 0:

@@ -30,8 +30,6 @@ import json
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from html import escape
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -110,6 +108,8 @@ class ResultTable:
     def _repr_html_(self) -> str:
         """An HTML table for notebooks (Jupyter calls it): escaped text, ``http(s)`` IRIs
         as links, the first rows only."""
+        from html import escape
+
         head = "".join(f"<th>{escape(v)}</th>" for v in self.variables)
         body = []
         for row in self.rows[:_HTML_ROWS]:
@@ -129,6 +129,8 @@ class ResultTable:
 
 
 def _html_cell(term: Term | None) -> str:
+    from html import escape
+
     if term is None:
         return ""
     text = escape(term.value if not isinstance(term, BlankNode) else f"_:{term.value}")
@@ -148,6 +150,8 @@ def python_value(term: Term | None) -> object:
     >>> python_value(NamedNode("https://w3id.org/cmsgraph/id/instrument/aewa"))
     'https://w3id.org/cmsgraph/id/instrument/aewa'
     """
+    from decimal import Decimal, InvalidOperation  # here: a query never needs them
+
     if term is None:
         return None
     if isinstance(term, BlankNode):

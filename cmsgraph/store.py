@@ -11,6 +11,8 @@ Layout of a store directory::
       versions/v.../refcounts         how many graphs state each shared triple
       versions/v.../manifest.json     what was built: base IRI, sources and their hashes,
                                       counts, warnings, not-linked names
+      versions/v.../version.json      its format, base IRI and counts: all a query reads
+                                      (the manifest is megabytes at thousands of sources)
       versions/v.../.readers          held (flock, shared) by every reader of the version
       .lock                           held (flock) by the build writing a new version
 
@@ -52,13 +54,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
-import pickle
 import shutil
 import time
 import zlib
+from _blake2 import blake2b as _blake2b  # hashlib's own; hashlib loads OpenSSL (3 ms a query)
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,7 @@ __all__ = [
 
 FORMAT = 3  # the layout above; older stores (one named graph per source) are rebuilt
 _MANIFEST = "manifest.json"
+_HEADER = "version.json"  # the manifest's few fields a reader needs first (format, base)
 _READERS = ".readers"
 _LEDGER = "ledger"
 _REFCOUNTS = "refcounts"
@@ -98,7 +100,7 @@ def default_store_dir() -> Path:
 
 def triple_key(line: bytes) -> bytes:
     """The refcount key of a triple: a BLAKE2b-128 of its canonical N-Triples line."""
-    return hashlib.blake2b(line, digest_size=16).digest()
+    return _blake2b(line, digest_size=16).digest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +153,9 @@ def _read_ledger(path: Path) -> tuple[list[str], bytes]:
 
 
 def _ledger_name(graph: str) -> str:
-    return hashlib.sha256(graph.encode()).hexdigest()[:32] + ".ledger"
+    from hashlib import sha256
+
+    return sha256(graph.encode()).hexdigest()[:32] + ".ledger"
 
 
 class _Pin:
@@ -189,8 +193,25 @@ class StoreVersion:
 
     root: Path
     path: Path
-    manifest: dict[str, Any]
+    header: dict[str, Any]  # format, base, fingerprint, triples (see _HEADER)
     _pin: _Pin | None = field(default=None, repr=False, compare=False)
+    _manifest: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def base(self) -> str:
+        """The base IRI the version was built with."""
+        return str(self.header["base"])
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """What was built (base IRI, sources, graphs, counts), read on first use.
+
+        :raises StoreError: if it cannot be read.
+        """
+        if self._manifest is None:
+            object.__setattr__(self, "_manifest", _read_json(self.root, self.path / _MANIFEST))
+        assert self._manifest is not None
+        return self._manifest
 
     @property
     def oxigraph_path(self) -> Path:
@@ -325,17 +346,32 @@ def open_version(path: str | Path) -> StoreVersion | None:
     if held is None:
         return None
     try:
-        manifest = json.loads((path / _MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError) as exc:
+        header_path = path / _HEADER
+        if header_path.exists():
+            header, manifest = _read_json(root, header_path), None
+        else:  # written before version.json was
+            header = manifest = _read_json(root, path / _MANIFEST)
+    except StoreError:
         held.release()
-        raise StoreError(f"{root}: the store's manifest cannot be read: {exc}") from None
-    if manifest.get("format", 0) < FORMAT:
+        raise
+    if header.get("format", 0) < FORMAT:
         held.release()
         raise StoreError(
             f"{root}: the store was built by an older cmsgraph in another layout; "
             "run 'cmsgraph build' again"
         )
-    return StoreVersion(root, path, manifest, held)
+    return StoreVersion(root, path, header, held, manifest)
+
+
+def _read_json(root: Path, path: Path) -> dict[str, Any]:
+    """:raises StoreError: if ``path`` cannot be read as a JSON object."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{root}: the store's manifest cannot be read: {exc}") from None
+    if not isinstance(data, dict):
+        raise StoreError(f"{root}: the store's manifest cannot be read: not a JSON object")
+    return data
 
 
 @contextlib.contextmanager
@@ -393,6 +429,8 @@ class StagedVersion:
         base_version.open().backup(str(self.path / "oxigraph"))  # hard links: no copy
         self._store = Store(str(self.path / "oxigraph"))
         with open(base_version.path / _REFCOUNTS, "rb") as f:
+            import pickle  # here: a reader never needs it (nor hashlib)
+
             self.refcounts, self.owned_triples = pickle.load(f)
         self.graphs = dict.fromkeys(base_version.manifest["graphs"])
         for graph in self.graphs:  # kept graphs: their ledgers are linked, not copied
@@ -482,11 +520,15 @@ class StagedVersion:
                     "triples": self.triples}  # fmt: skip
         self._store = None  # closes it
         with open(self.path / _REFCOUNTS, "wb") as f:
+            import pickle
+
             pickle.dump((self.refcounts, self.owned_triples), f, protocol=pickle.HIGHEST_PROTOCOL)
         (self.path / _READERS).touch()
-        (self.path / _MANIFEST).write_text(
-            json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
-        )
+        header = {k: manifest[k] for k in ("format", "base", "fingerprint", "triples")}
+        for name, data in ((_HEADER, header), (_MANIFEST, manifest)):  # the manifest last:
+            (self.path / name).write_text(  # a version without one is not finished
+                json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
+            )
         versions = self.root / "versions"
         self.path.rename(versions / self.name)
         _fsync_dir(versions)

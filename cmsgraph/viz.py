@@ -255,7 +255,7 @@ def network_graph(store: str | Path | None = None) -> nx.MultiDiGraph:
     version = open_current(store if store is not None else default_store_dir())
     try:
         oxi = version.open()
-        return _network_graph(oxi, version.manifest.get("base", ns.DEFAULT_BASE), _labels(oxi))
+        return _network_graph(oxi, version.base, _labels(oxi))
     finally:
         version.release()
 
@@ -279,7 +279,7 @@ def citation_graph(store: str | Path | None = None) -> nx.MultiDiGraph:
     version = open_current(store if store is not None else default_store_dir())
     try:
         oxi = version.open()
-        base = version.manifest.get("base", ns.DEFAULT_BASE)
+        base = version.base
         return _citation_graph(oxi, base, _labels(oxi))
     finally:
         version.release()
@@ -899,7 +899,7 @@ def _read_graphs(store: str | Path | None) -> tuple[nx.MultiDiGraph, nx.MultiDiG
     version = open_current(store if store is not None else default_store_dir())
     try:
         oxi = version.open()
-        base = version.manifest.get("base", ns.DEFAULT_BASE)
+        base = version.base
         labels = _labels(oxi)
         return _network_graph(oxi, base, labels), _citation_graph(oxi, base, labels)
     finally:

@@ -470,6 +470,18 @@ def test_a_slow_endpoint_times_out(oxigraph: ServerInfo, built_store: Path) -> N
 
 
 @integration
+def test_a_slow_endpoint_times_a_query_out_at_its_timeout(oxigraph: ServerInfo) -> None:
+    with FaultyProxy(oxigraph, lambda *_: "hang") as proxy:
+        started = time.monotonic()
+        done = run_cli("query", "activities", "--endpoint", proxy.endpoint(oxigraph),
+                       "--timeout", "1.5")  # fmt: skip
+        took = time.monotonic() - started
+    assert done.returncode == 5, done.stderr
+    assert "did not answer within 1.5 s" in done.stderr
+    assert took < 10
+
+
+@integration
 @pytest.mark.parametrize("password", ["Wr0ng-pa55", None], ids=["wrong", "missing"])
 def test_virtuoso_refuses_wrong_or_missing_credentials(
     virtuoso: ServerInfo,

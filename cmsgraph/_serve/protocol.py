@@ -138,7 +138,7 @@ class App:
         self.queries = [(q.name, q.question, q.text) for q in named_queries()]
 
     def _make_dataset(self, version: StoreVersion) -> Dataset:
-        base = self.settings.base or version.manifest.get("base") or ns.DEFAULT_BASE
+        base = self.settings.base or version.base
         prefix = self.settings.path_prefix or urlsplit(base).path or "/"
         prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
         prefixes = [prefix]
