@@ -460,8 +460,8 @@ def remove(sources: Sequence[str | Path], *, store: str | Path | None = None) ->
         manifest = _manifest(current.base, current.header["fingerprint"], keep)
         with staged_version(root, base_version=current) as staged:
             current.release()
-            for source in gone:
-                staged.remove(source["graph"])
+            for entry in gone:
+                staged.remove(entry["graph"])
             version = staged.publish(manifest)
     return _result(version, processed=0, removed=len(gone), timings={})
 

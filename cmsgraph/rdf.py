@@ -105,8 +105,8 @@ def from_pyoxigraph(triple: Triple | Quad) -> Statement:
     :raises ValueError: for blank nodes and quoted triples, which cmsgraph never writes.
     """
     s, p, o = triple.subject, triple.predicate, triple.object
-    if isinstance(s, BlankNode) or isinstance(o, BlankNode | Triple):
+    if isinstance(s, BlankNode | Triple) or isinstance(o, BlankNode | Triple):
         raise ValueError(f"not a plain IRI/literal triple: {triple}")
     if isinstance(o, Literal):
         return Statement(s.value, p.value, Lit(o.value, o.datatype.value, o.language))
-    return Statement(s.value, p.value, o.value)  # type: ignore[union-attr]
+    return Statement(s.value, p.value, o.value)

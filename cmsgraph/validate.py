@@ -229,7 +229,7 @@ def _index(triples: Iterable[Statement]) -> _Index:
         if predicate == _RDF_TYPE:
             held = types.get(subject)
             if held is None:
-                types[subject] = {obj}  # type: ignore[set-item]
+                types[subject] = {obj}  # type: ignore[arg-type]
             else:
                 held.add(obj)  # type: ignore[arg-type]
     return values, types

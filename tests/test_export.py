@@ -178,6 +178,30 @@ def test_ntriples_and_nquads_are_sorted_lines(exported):
         assert lines == sorted(lines)  # byte order, as LC_ALL=C sort
 
 
+@pytest.mark.parametrize("fmt", ["ntriples", "nquads"])
+def test_a_large_export_merges_sorted_runs_into_the_same_bytes(
+    fmt, built_store, exported, tmp_path, monkeypatch
+):
+    """Past RUN_BYTES, lines are sorted in runs on disk and merged: memory stays bounded,
+    and the file is the one a single sort writes."""
+    import cmsgraph.exporter
+
+    runs: list[int] = []
+    merge = cmsgraph.exporter.write_sorted
+
+    def small_runs(lines, out, tmp, run_bytes=0):
+        count = merge(lines, out, tmp, run_bytes=64 << 10)
+        runs.append(len(list(tmp.glob("run-*"))))
+        return count
+
+    monkeypatch.setattr(cmsgraph.exporter, "write_sorted", small_runs)
+    out = tmp_path / f"cmsgraph{FORMATS[fmt].suffix}"
+    result = export(fmt, store=built_store, out=out)
+    assert runs and runs[0] > 10  # really merged from many runs
+    assert out.read_bytes() == data_file(exported, fmt).read_bytes()
+    assert result.statements == len(out.read_bytes().splitlines())
+
+
 def test_turtle_groups_each_subject_once_with_fixed_prefixes(exported):
     text = data_file(exported, "turtle").read_text("utf-8")
     for prefix, namespace in ns.PREFIXES.items():
