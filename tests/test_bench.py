@@ -45,7 +45,8 @@ def test_benchmark_at_small_size_writes_its_json(tmp_path: Path) -> None:
     assert figures["peer"]["status"] == "ok"
     virtuoso = shutil.which("virtuoso-t") is not None
     assert ("virtuoso" in figures) is virtuoso
-    engines = {"cmsgraph", "peer", "virtuoso"} if virtuoso else {"cmsgraph", "peer"}
+    # with Virtuoso, the named queries are also asked through cmsgraph query --endpoint
+    engines = {"cmsgraph", "peer", "virtuoso", "endpoint"} if virtuoso else {"cmsgraph", "peer"}
     for case in (figures, figures["one_programme"]):
         assert set(case["queries"]) == NAMED
         for name, q in case["queries"].items():
@@ -55,6 +56,7 @@ def test_benchmark_at_small_size_writes_its_json(tmp_path: Path) -> None:
             assert q["ratio_peer"] > 0 and q["same_rows_peer"] is True, name
             if virtuoso:
                 assert q["ratio_virtuoso"] > 0 and q["same_rows_virtuoso"] is True, name
+                assert q["same_rows_endpoint"] is True, name
     assert figures["one_programme"]["reports"] == 4
     baseline = figures["baseline"]
     assert figures["baseline_reports"] == baseline["reports"] == 4
@@ -62,7 +64,10 @@ def test_benchmark_at_small_size_writes_its_json(tmp_path: Path) -> None:
     assert baseline["answers_agree"] is True  # cmsgraph and rdflib give the same answers
     assert all(q["ratio"] > 0 for q in baseline["queries"].values())
     assert "scaling_exponent" in figures
-    assert "| query | rows | cmsgraph | pyoxigraph peer | Virtuoso | same rows |" in result.stdout
+    assert (
+        "| query | rows | cmsgraph | pyoxigraph peer | Virtuoso | cmsgraph --endpoint Virtuoso "
+        "| same rows |" in result.stdout
+    )
     assert "baseline_reports = 4" in result.stdout
 
 
