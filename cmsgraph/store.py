@@ -282,16 +282,17 @@ class StoreVersion:
         from ._sparql_scan import named_graphs as graphs_in
         from ._sparql_scan import scan_query
 
-        booked = self.graph_names()
         if default_graphs is None and named_graphs is None:
             if not scan_query(text).names_graphs:
-                return store, {}
+                return store, {}  # the usual case: no need to read the manifest
+            booked = self.graph_names()
             iris, any_graph = graphs_in(text)
             wanted = booked if any_graph else [g for g in booked if g in iris]
             return self.dataset(wanted, store), {}
         default, named = list(default_graphs or ()), list(named_graphs or ())
         if named == [] and default and set(default) == {union_alias}:
             return store, {}  # the whole store, as published
+        booked = self.graph_names()
         wanted = (
             booked if union_alias in default else [g for g in booked if g in {*default, *named}]
         )

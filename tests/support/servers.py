@@ -248,7 +248,13 @@ def run_isql(
     return out
 
 
-def _virtuoso_ini(workdir: Path, sql_port: int, http_port: int, buffers: int = 50000) -> str:
+def _virtuoso_ini(
+    workdir: Path,
+    sql_port: int,
+    http_port: int,
+    buffers: int = 50000,
+    max_rows: int = VIRTUOSO_RESULT_SET_MAX_ROWS,
+) -> str:
     db = workdir / "db"
     dirty_buffers = buffers * 3 // 4
     return f"""\
@@ -282,7 +288,7 @@ MaxClientConnections = 10
 Charset = UTF-8
 
 [SPARQL]
-ResultSetMaxRows = {VIRTUOSO_RESULT_SET_MAX_ROWS}
+ResultSetMaxRows = {max_rows}
 ; 0 = no server-side limit: with a limit Virtuoso returns *partial* results with
 ; HTTP 200 and an X-SQL-State: S1TAT header ("anytime query"). Use client timeouts.
 MaxQueryExecutionTime = 0
@@ -292,7 +298,12 @@ MaxQueryCostEstimationTime = 3600
 
 @contextlib.contextmanager
 def virtuoso_server(
-    workdir: Path, *, timeout: float = 90.0, memory_mb: int | None = None, buffers: int = 50000
+    workdir: Path,
+    *,
+    timeout: float = 90.0,
+    memory_mb: int | None = None,
+    buffers: int = 50000,
+    max_rows: int = VIRTUOSO_RESULT_SET_MAX_ROWS,
 ) -> Iterator[ServerInfo]:
     """Run a private Virtuoso (``virtuoso-t +foreground``) with its db in ``workdir/db``.
 
@@ -303,7 +314,7 @@ def virtuoso_server(
     (~2500 triples). ``memory_mb`` caps the server's memory (see :func:`memory_cap`);
     ``buffers`` is its page cache in 8 KB pages (Virtuoso's ``NumberOfBuffers``: the
     default, 400 MB, suits a few million triples; its guide asks for some 2/3 of the
-    memory given to it for tens of millions).
+    memory given to it for tens of millions); ``max_rows`` its ``ResultSetMaxRows``.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(workdir / "db", ignore_errors=True)  # always a fresh db (dba/dba)
@@ -311,7 +322,7 @@ def virtuoso_server(
     (workdir / "vsp").mkdir(exist_ok=True)
     sql_port, http_port = _free_ports(2)
     ini, log_path = workdir / "virtuoso.ini", workdir / "virtuoso.out"
-    ini.write_text(_virtuoso_ini(workdir, sql_port, http_port, buffers))
+    ini.write_text(_virtuoso_ini(workdir, sql_port, http_port, buffers, max_rows))
     base = f"http://127.0.0.1:{http_port}"
     cmd = [_which("virtuoso-t"), "+foreground", "+configfile", str(ini)]
     password = "t" + secrets.token_hex(12)
