@@ -150,8 +150,6 @@ def python_value(term: Term | None) -> object:
     >>> python_value(NamedNode("https://w3id.org/cmsgraph/id/instrument/aewa"))
     'https://w3id.org/cmsgraph/id/instrument/aewa'
     """
-    from decimal import Decimal, InvalidOperation  # here: a query never needs them
-
     if term is None:
         return None
     if isinstance(term, BlankNode):
@@ -164,14 +162,14 @@ def python_value(term: Term | None) -> object:
         if kind in _INTEGERS:
             return int(text)
         if kind in ("decimal", "double", "float"):
-            return float(Decimal(text)) if kind == "decimal" else float(text)
+            return float(text)  # correctly rounded, as float(Decimal(text)) would be
         if kind == "boolean" and text in ("true", "false", "1", "0"):
             return text in ("true", "1")
         if kind == "date":
             return _dt.date.fromisoformat(text)
         if kind == "dateTime":
             return _dt.datetime.fromisoformat(text)
-    except (ValueError, InvalidOperation):
+    except ValueError:
         pass
     return text
 

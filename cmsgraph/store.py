@@ -62,6 +62,7 @@ import zlib
 from _blake2 import blake2b as _blake2b  # hashlib's own; hashlib loads OpenSSL (3 ms a query)
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
 
@@ -195,23 +196,19 @@ class StoreVersion:
     path: Path
     header: dict[str, Any]  # format, base, fingerprint, triples (see _HEADER)
     _pin: _Pin | None = field(default=None, repr=False, compare=False)
-    _manifest: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def base(self) -> str:
         """The base IRI the version was built with."""
         return str(self.header["base"])
 
-    @property
+    @cached_property
     def manifest(self) -> dict[str, Any]:
         """What was built (base IRI, sources, graphs, counts), read on first use.
 
         :raises StoreError: if it cannot be read.
         """
-        if self._manifest is None:
-            object.__setattr__(self, "_manifest", _read_json(self.root, self.path / _MANIFEST))
-        assert self._manifest is not None
-        return self._manifest
+        return _read_json(self.root, self.path / _MANIFEST)
 
     @property
     def oxigraph_path(self) -> Path:
@@ -346,12 +343,8 @@ def open_version(path: str | Path) -> StoreVersion | None:
     held = pin(path)
     if held is None:
         return None
-    try:
-        header_path = path / _HEADER
-        if header_path.exists():
-            header, manifest = _read_json(root, header_path), None
-        else:  # written before version.json was
-            header = manifest = _read_json(root, path / _MANIFEST)
+    try:  # a version written before version.json was: its manifest holds the same
+        header = _read_json(root, path / (_HEADER if (path / _HEADER).exists() else _MANIFEST))
     except StoreError:
         held.release()
         raise
@@ -361,7 +354,7 @@ def open_version(path: str | Path) -> StoreVersion | None:
             f"{root}: the store was built by an older cmsgraph in another layout; "
             "run 'cmsgraph build' again"
         )
-    return StoreVersion(root, path, header, held, manifest)
+    return StoreVersion(root, path, header, held)
 
 
 def _read_json(root: Path, path: Path) -> dict[str, Any]:
