@@ -65,19 +65,26 @@ def test_builds_killed_at_twenty_random_moments(tmp_path, seed_text):
     started = time.monotonic()
     assert _build(new, tmp_path / "timing").wait() == 0
     duration = time.monotonic() - started
+    after = _answers(tmp_path / "timing")  # what a build that got through gives
 
     rnd = random.Random(20)
     moments = sorted(rnd.uniform(0.05, duration) for _ in range(20))
     killed = 0
     for moment in moments:
+        version = os.readlink(store / "current")
         proc = _build(new, store)
         time.sleep(moment)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             killed += 1
         proc.wait()
-        if proc.returncode == 0:  # it finished first: put the old store back for the next round
+        if os.readlink(store / "current") != version:
+            # the build swapped ``current`` (its commit point) before it finished or was
+            # killed on its way out: the store must be the new one, whole
+            assert _answers(store) == after, f"a mixed store after a kill at {moment:.2f} s"
+            assert proc.returncode in (0, -signal.SIGKILL)
             cmsgraph.build(_sources(tmp_path / "old", seed_text, 5, "Norway"), store=store)
+            continue  # the old store is back for the next round
         assert _answers(store) == before, f"store changed after a kill at {moment:.2f} s"
     assert killed >= 15, f"only {killed} of 20 builds were still running when killed"
     # and the store is not wedged: the next build runs and cleans up the partial versions
